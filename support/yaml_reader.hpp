@@ -1,0 +1,58 @@
+// Strict reading of YAML files for the mock's config and the harness's
+// scenarios: every error names file, line and column and shows the line;
+// unknown keys suggest the closest valid one; duplicate keys are errors
+// (yaml-cpp would silently keep the first).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/diagnostic.hpp"
+#include "support/duration.hpp"
+
+namespace support {
+
+class YamlReader {
+ public:
+  // Parses `source`; throws InputError on syntax errors and duplicate keys.
+  explicit YamlReader(std::shared_ptr<const SourceText> source);
+  static YamlReader from_file(const std::string& path);
+  static YamlReader from_string(const std::string& name, const std::string& text);
+
+  const YAML::Node& root() const { return root_; }
+  const SourceText& source() const { return *source_; }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const;
+  [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& message) const;
+
+  // `node` must be a map whose keys are all in `allowed`.
+  // `where` completes messages: "unknown key 'expct' in step 3".
+  void check_map(const YAML::Node& node, const std::vector<std::string>& allowed,
+                 const std::string& where) const;
+  // The value of `key` in `map`; an error at the map when absent.
+  YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& where) const;
+  // The node of the key itself (for errors that point at a key).
+  YAML::Node key_node(const YAML::Node& map, const std::string& key) const;
+
+  // Typed scalars; `what` names the value in errors ("'code_ttl'").
+  std::string string(const YAML::Node& node, const std::string& what) const;
+  long long integer(const YAML::Node& node, const std::string& what, long long min, long long max) const;
+  double number(const YAML::Node& node, const std::string& what) const;
+  bool boolean(const YAML::Node& node, const std::string& what) const;
+  Duration duration(const YAML::Node& node, const std::string& what) const;
+  // A sequence of strings; a single scalar counts as a list of one when `allow_scalar`.
+  std::vector<std::string> string_list(const YAML::Node& node, const std::string& what,
+                                       bool allow_scalar = false) const;
+
+ private:
+  void check_duplicates(const YAML::Node& node) const;
+
+  std::shared_ptr<const SourceText> source_;
+  YAML::Node root_;
+};
+
+}  // namespace support

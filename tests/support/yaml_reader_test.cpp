@@ -1,0 +1,59 @@
+// Located YAML errors: unknown keys with suggestions, duplicates, types.
+#include "support/yaml_reader.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/errors.hpp"
+
+using support::InputError;
+using support::YamlReader;
+
+namespace {
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("unknown key names file, line, column and the closest key") {
+  auto reader = YamlReader::from_string("s.yaml", "name: x\nsteps:\n  - open: /\n    expct: {status: 200}\n");
+  auto step = reader.root()["steps"][0];
+  std::string message = error_of([&] { reader.check_map(step, {"open", "name", "expect"}, "step 1"); });
+  CHECK(message ==
+        "s.yaml:4:5: unknown key 'expct' in step 1 (did you mean 'expect'?)\n"
+        "   4 |     expct: {status: 200}\n"
+        "     |     ^");
+}
+
+TEST_CASE("duplicate keys are errors") {
+  std::string message = error_of([] { YamlReader::from_string("d.yaml", "a: 1\nb: 2\na: 3\n"); });
+  CHECK(message.rfind("d.yaml:3:1: duplicate key 'a'", 0) == 0);
+}
+
+TEST_CASE("syntax errors are located") {
+  std::string message = error_of([] { YamlReader::from_string("e.yaml", "a: [1, 2\nb: 3\n"); });
+  CHECK(message.rfind("e.yaml:", 0) == 0);
+  CHECK(message.find("invalid YAML") != std::string::npos);
+}
+
+TEST_CASE("typed scalars reject the wrong type") {
+  auto reader = YamlReader::from_string("t.yaml", "n: abc\nb: yes\nd: 10x\nok: 42\n");
+  CHECK(error_of([&] { reader.integer(reader.root()["n"], "'n'", 0, 10); })
+            .rfind("t.yaml:1:4: expected a whole number for 'n', found 'abc'", 0) == 0);
+  CHECK(error_of([&] { reader.boolean(reader.root()["b"], "'b'"); }).find("expected true or false") !=
+        std::string::npos);
+  CHECK(error_of([&] { reader.duration(reader.root()["d"], "'d'"); }).find("t.yaml:3:4") != std::string::npos);
+  CHECK(error_of([&] { reader.integer(reader.root()["ok"], "'ok'", 0, 10); }).find("between 0 and 10") !=
+        std::string::npos);
+  CHECK(reader.integer(reader.root()["ok"], "'ok'", 0, 100) == 42);
+}
+
+TEST_CASE("a missing key is reported at its parent") {
+  auto reader = YamlReader::from_string("m.yaml", "steps:\n  - open: /\n");
+  CHECK(error_of([&] { reader.require(reader.root(), "name", "scenario"); })
+            .rfind("m.yaml:1:1: missing key 'name' in scenario", 0) == 0);
+}
