@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "support/encoding.hpp"  // base64url_encode, for PKCE callers of sha256
+
 namespace support {
 
 // `length` characters from [A-Za-z0-9], from a cryptographically secure source.
@@ -25,7 +27,6 @@ class SeededGenerator {
   std::uint64_t state_;
 };
 
-std::string base64url_encode(const std::string& bytes);
 std::string sha256(const std::string& data);  // raw 32-byte digest
 
 }  // namespace support

@@ -1,0 +1,53 @@
+// build/bin/reference_app: the reference login app as a program. Settings
+// come from config.ini and the environment (client/app_config.hpp); it
+// serves until SIGTERM or SIGINT.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "client/app_config.hpp"
+#include "client/reference_app.hpp"
+#include "support/errors.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"The reference Discord login app: /, /login, /callback, /me, /logout on 127.0.0.1:$PORT.\n"
+               "Settings: config.ini (ClientId, ClientSecret, RedirectUrl, ...), then the environment\n"
+               "(PORT, DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_REDIRECT_URI, DISCORD_SCOPES,\n"
+               "DISCORD_AUTHORIZE_URL, DISCORD_TOKEN_URL, DISCORD_API_BASE, DISCORD_PKCE), which wins."};
+  std::string config_path = "config.ini";
+  bool config_given = false;
+  cli.add_option_function<std::string>(
+         "--config", [&](const std::string& path) { config_path = path, config_given = true; },
+         "the config.ini to read (default: ./config.ini when it exists)")
+      ->type_name("FILE");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return cli.exit(error) == 0 ? 0 : static_cast<int>(support::ExitCode::invalid_input);
+  }
+
+  // Blocked before any thread starts, so every thread inherits the mask and
+  // the signals wait for sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    client::ReferenceApp app(client::load_app_config(config_path, config_given, client::process_environment()));
+    app.start();
+    int received = 0;
+    sigwait(&signals, &received);
+    app.stop();
+    return 0;
+  } catch (const support::Error& error) {
+    std::cerr << "reference_app: " << error.what() << std::endl;
+    return static_cast<int>(error.exit_code());
+  } catch (const std::exception& error) {
+    std::cerr << "reference_app: " << error.what() << std::endl;
+    return static_cast<int>(support::ExitCode::failed);
+  }
+}

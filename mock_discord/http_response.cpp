@@ -1,0 +1,76 @@
+// Serialisation of the front door's own answers (see http_response.hpp).
+#include "mock_discord/http_response.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "mock_discord/responses.hpp"
+
+namespace mock_discord {
+namespace {
+
+bool same_name(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+CannedResponse status_message_response(int status) {
+  return api_error(status, std::to_string(status) + ": " + reason_phrase(status), 0);
+}
+
+std::string status_message_body(int status) { return status_message_response(status).body; }
+
+std::string serialize_response(const CannedResponse& response, bool head_request) {
+  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
+  bool has_type = false;
+  for (const auto& [name, value] : response.headers) has_type = has_type || same_name(name, "Content-Type");
+  if (!has_type && !response.content_type.empty()) out += "Content-Type: " + response.content_type + "\r\n";
+  for (const auto& [name, value] : response.headers)
+    if (!same_name(name, "Content-Length") && !same_name(name, "Connection")) out += name + ": " + value + "\r\n";
+  out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  out += "Connection: close\r\n\r\n";
+  if (!head_request) out += response.body;
+  return out;
+}
+
+}  // namespace mock_discord

@@ -1,0 +1,81 @@
+// The request journal: redaction of secrets, a bounded history and
+// per-endpoint counts (see journal.hpp).
+#include "mock_discord/journal.hpp"
+
+#include <sstream>
+
+namespace mock_discord {
+namespace {
+
+bool is_secret(const std::string& name) {
+  static const char* const secrets[] = {"client_secret", "code",         "code_verifier",
+                                        "token",         "refresh_token", "access_token"};
+  for (const char* secret : secrets)
+    if (name == secret) return true;
+  return false;
+}
+
+nlohmann::json params_json(const support::Params& params) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [name, value] : params) list.push_back({name, value});
+  return list;
+}
+
+}  // namespace
+
+support::Params redact(const support::Params& params) {
+  support::Params result = params;
+  for (auto& [name, value] : result)
+    if (is_secret(name)) value = "[redacted]";
+  return result;
+}
+
+nlohmann::json JournalEntry::to_json() const {
+  return {{"sequence", sequence},   {"method", method},   {"path", path},
+          {"query", params_json(query)}, {"form", params_json(form)}, {"endpoint", endpoint},
+          {"status", status},       {"latency_ms", latency_ms}, {"rule", rule},
+          {"virtual_time_ms", virtual_time_ms}};
+}
+
+std::string JournalEntry::to_line() const {
+  std::ostringstream out;
+  out << method << ' ' << path << ' ' << status << " (" << endpoint << ")";
+  for (const auto* params : {&query, &form})
+    for (const auto& [name, value] : *params) out << ' ' << name << '=' << value;
+  if (!rule.empty()) out << " [rule: " << rule << "]";
+  return out.str();
+}
+
+void Journal::record(JournalEntry entry) {
+  entry.query = redact(entry.query);
+  entry.form = redact(entry.form);
+  std::lock_guard<std::mutex> lock(mutex_);
+  entry.sequence = next_sequence_++;
+  ++counts_[entry.endpoint];
+  entries_.push_back(std::move(entry));
+  while (entries_.size() > capacity_) entries_.pop_front();
+}
+
+std::vector<JournalEntry> Journal::entries() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {entries_.begin(), entries_.end()};
+}
+
+std::vector<JournalEntry> Journal::last(std::size_t count) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t skip = entries_.size() > count ? entries_.size() - count : 0;
+  return {entries_.begin() + static_cast<std::ptrdiff_t>(skip), entries_.end()};
+}
+
+std::map<std::string, int> Journal::counts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counts_;
+}
+
+void Journal::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.clear();
+  counts_.clear();
+}
+
+}  // namespace mock_discord

@@ -1,0 +1,21 @@
+// PKCE checks shared by the authorize endpoint (the challenge) and the token
+// endpoint (the verifier).
+#include "mock_discord/pkce.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "support/random.hpp"
+
+namespace mock_discord {
+
+bool valid_pkce_value(const std::string& text) {
+  if (text.size() < 43 || text.size() > 128) return false;
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+  });
+}
+
+std::string s256_challenge(const std::string& verifier) { return support::base64url_encode(support::sha256(verifier)); }
+
+}  // namespace mock_discord

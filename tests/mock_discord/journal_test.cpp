@@ -1,0 +1,71 @@
+// The journal: secrets redacted, bounded history, counts since clear().
+#include "mock_discord/journal.hpp"
+
+#include <catch2/catch.hpp>
+
+using mock_discord::Journal;
+using mock_discord::JournalEntry;
+
+namespace {
+
+JournalEntry entry(const std::string& endpoint, int status = 200) {
+  JournalEntry e;
+  e.method = "POST";
+  e.path = "/api/oauth2/token";
+  e.endpoint = endpoint;
+  e.status = status;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("redact hides secret parameters and keeps the rest") {
+  support::Params params{{"grant_type", "authorization_code"}, {"code", "abc"},         {"client_secret", "s"},
+                         {"code_verifier", "v"},              {"token", "t"},          {"refresh_token", "r"},
+                         {"access_token", "a"},               {"state", "keep-me"},    {"client_id", "1"}};
+  auto redacted = mock_discord::redact(params);
+  REQUIRE(redacted.size() == params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    bool secret = i >= 1 && i <= 6;
+    INFO(params[i].first);
+    CHECK(redacted[i].first == params[i].first);
+    CHECK(redacted[i].second == (secret ? "[redacted]" : params[i].second));
+  }
+}
+
+TEST_CASE("recorded entries are redacted, numbered and rendered") {
+  Journal journal;
+  JournalEntry e = entry("token", 400);
+  e.form = {{"grant_type", "authorization_code"}, {"code", "NhhvTDYsFcdgNLnnLijcl7Ku7bEEeee"}};
+  e.query = {{"access_token", "leak"}};
+  e.rule = "token status 400 x1";
+  journal.record(e);
+  auto entries = journal.entries();
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].sequence == 1);
+  CHECK(entries[0].to_line() ==
+        "POST /api/oauth2/token 400 (token) access_token=[redacted] grant_type=authorization_code "
+        "code=[redacted] [rule: token status 400 x1]");
+  auto json = entries[0].to_json();
+  CHECK(json["form"][1][1] == "[redacted]");
+  CHECK(json.dump().find("NhhvTDYs") == std::string::npos);
+  CHECK(json["status"] == 400);
+  CHECK(json["endpoint"] == "token");
+}
+
+TEST_CASE("the journal keeps the newest entries up to its capacity, and counts them all") {
+  Journal journal(3);
+  for (int i = 0; i < 5; ++i) journal.record(entry(i % 2 ? "users_me" : "token"));
+  auto entries = journal.entries();
+  REQUIRE(entries.size() == 3);
+  CHECK(entries.front().sequence == 3);
+  CHECK(entries.back().sequence == 5);
+  auto last = journal.last(2);
+  REQUIRE(last.size() == 2);
+  CHECK(last[0].sequence == 4);
+  CHECK(journal.last(10).size() == 3);
+  CHECK(journal.counts() == std::map<std::string, int>{{"token", 3}, {"users_me", 2}});
+  journal.clear();
+  CHECK(journal.entries().empty());
+  CHECK(journal.counts().empty());
+}

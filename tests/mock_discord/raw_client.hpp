@@ -1,0 +1,96 @@
+// A raw TCP client for tests that must see what an HTTP library hides:
+// resets, closes without an answer, short bodies, answers that never come.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <string>
+
+namespace mock_tests {
+
+struct RawAnswer {
+  std::string bytes;       // everything received
+  bool reset = false;      // the connection ended with ECONNRESET
+  bool timed_out = false;  // nothing more came within the timeout
+  bool connected = true;
+
+  std::string status_line() const { return bytes.substr(0, bytes.find("\r\n")); }
+  std::string body() const {
+    std::size_t end = bytes.find("\r\n\r\n");
+    return end == std::string::npos ? "" : bytes.substr(end + 4);
+  }
+  bool has_header(const std::string& line) const { return bytes.find("\r\n" + line + "\r\n") != std::string::npos; }
+};
+
+class RawConnection {
+ public:
+  explicit RawConnection(int port, const std::string& host = "127.0.0.1",
+                         std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int on = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool send(const std::string& data) {
+    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
+  }
+  // Reads until `stop` appears (when given) or the connection ends.
+  RawAnswer read(const std::string& stop = "") {
+    RawAnswer answer;
+    answer.connected = connected_;
+    char chunk[16384];
+    while (connected_) {
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        answer.reset = errno == ECONNRESET;
+        answer.timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
+        break;
+      }
+      if (n == 0) break;
+      answer.bytes.append(chunk, static_cast<std::size_t>(n));
+      if (!stop.empty() && answer.bytes.find(stop) != std::string::npos) break;
+    }
+    return answer;
+  }
+  void close() {
+    ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+// One request, the whole answer.
+inline RawAnswer raw_exchange(int port, const std::string& request,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  RawConnection connection(port, "127.0.0.1", timeout);
+  connection.send(request);
+  return connection.read();
+}
+
+inline std::string raw_get(const std::string& target, const std::string& extra_headers = "") {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+}
+
+}  // namespace mock_tests
