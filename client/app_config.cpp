@@ -1,5 +1,6 @@
 // Reading config.ini and the environment into an AppConfig.
 #include "client/app_config.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,17 +15,9 @@
 namespace client {
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
+using support::text::lower;
 
-std::string trim(const std::string& text) {
-  auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
-}
+std::string trim(const std::string& text) { return support::text::trim(text, " \t\r"); }
 
 std::optional<bool> parse_bool(const std::string& text) {
   std::string value = lower(trim(text));

@@ -3,12 +3,12 @@
 // serves until SIGTERM or SIGINT.
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <iostream>
 
 #include "client/app_config.hpp"
 #include "client/reference_app.hpp"
 #include "support/errors.hpp"
+#include "support/signals.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"The reference Discord login app: /, /login, /callback, /me, /logout on 127.0.0.1:$PORT.\n"
@@ -27,20 +27,12 @@ int main(int argc, char** argv) {
     return cli.exit(error) == 0 ? 0 : static_cast<int>(support::ExitCode::invalid_input);
   }
 
-  // Blocked before any thread starts, so every thread inherits the mask and
-  // the signals wait for sigwait below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  support::StopSignals stop_signals;  // before any thread starts
 
   try {
     client::ReferenceApp app(client::load_app_config(config_path, config_given, client::process_environment()));
     app.start();
-    int received = 0;
-    sigwait(&signals, &received);
+    stop_signals.wait();
     app.stop();
     return 0;
   } catch (const support::Error& error) {

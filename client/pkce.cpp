@@ -6,13 +6,9 @@
 
 namespace client {
 
-std::string pkce_challenge(const std::string& verifier) {
-  return support::base64url_encode(support::sha256(verifier));
-}
-
 Pkce make_pkce() {
   std::string verifier = support::secure_base64url(32);
-  return {verifier, pkce_challenge(verifier)};
+  return {verifier, support::pkce_s256_challenge(verifier)};
 }
 
 }  // namespace client

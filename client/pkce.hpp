@@ -10,8 +10,6 @@ struct Pkce {
   std::string challenge;  // sent in the authorize URL
 };
 
-// BASE64URL(SHA256(verifier)), no padding.
-std::string pkce_challenge(const std::string& verifier);
 // A fresh verifier of 43 characters (256 secure random bits) and its challenge.
 Pkce make_pkce();
 

@@ -1,5 +1,6 @@
 // Session ids, pending sign-ins and their bounded, expiring storage.
 #include "client/session_store.hpp"
+#include "support/text.hpp"
 
 #include <openssl/crypto.h>
 
@@ -12,11 +13,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::string trim(const std::string& text) {
-  auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
+using support::text::trim;
 
 std::string new_session_id() { return support::secure_base64url(32); }
 

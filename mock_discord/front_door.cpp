@@ -1,6 +1,7 @@
 // The front door's sockets: accept loop, worker pool, per-connection request
 // reading, rule answers and faults, forwarding (behaviour in front_door.hpp).
 #include "mock_discord/front_door.hpp"
+#include "support/text.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -113,11 +114,7 @@ bool is_loopback(const sockaddr_storage& address) {
   return false;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
+using support::text::lower;
 
 bool is_admin_path(const std::string& path) { return path == "/_mock" || path.compare(0, 7, "/_mock/") == 0; }
 

@@ -1,5 +1,6 @@
 // The front door's request parser (decisions in http_request.hpp).
 #include "mock_discord/http_request.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,11 +15,7 @@ bool is_tchar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
+using support::text::lower;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);

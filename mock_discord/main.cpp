@@ -1,7 +1,6 @@
 // mock_discord: the standalone fake Discord. A thin shell around
 // mock_discord::Server: read the options and the config, start, print the
 // URL, wait for SIGINT or SIGTERM, stop.
-#include <csignal>
 #include <iostream>
 #include <optional>
 
@@ -10,6 +9,7 @@
 #include "mock_discord/placeholders.hpp"
 #include "mock_discord/server.hpp"
 #include "support/errors.hpp"
+#include "support/signals.hpp"
 
 namespace {
 
@@ -42,20 +42,12 @@ int run(int argc, char** argv) {
                                                                      app_url);
   if (seed) config.seed = *seed;
 
-  // Block the stop signals before any thread exists, so that every thread
-  // inherits the mask and only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  support::StopSignals stop_signals;  // before any thread exists
 
   mock_discord::Server server(config, options);
   server.start();
   std::cout << "mock_discord listening on " << server.url() << std::endl;
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  stop_signals.wait();
   server.stop();
   std::cout << "mock_discord stopped" << std::endl;
   return 0;

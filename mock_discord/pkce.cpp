@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "support/random.hpp"
 
 namespace mock_discord {
 
@@ -15,7 +14,5 @@ bool valid_pkce_value(const std::string& text) {
     return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
   });
 }
-
-std::string s256_challenge(const std::string& verifier) { return support::base64url_encode(support::sha256(verifier)); }
 
 }  // namespace mock_discord

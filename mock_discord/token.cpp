@@ -10,6 +10,7 @@
 
 #include "mock_discord/handlers.hpp"
 #include "mock_discord/pkce.hpp"
+#include "support/random.hpp"
 #include "mock_discord/request_params.hpp"
 #include "mock_discord/responses.hpp"
 #include "mock_discord/scopes.hpp"
@@ -97,7 +98,7 @@ CannedResponse redeem_code_locked(World::State& state, const Application& app, b
   if (!bound.code_challenge.empty()) {
     if (!form.has("code_verifier")) return oauth_error(400, "invalid_request", "Missing \"code_verifier\"");
     std::string verifier = form.get("code_verifier");
-    if (!valid_pkce_value(verifier) || s256_challenge(verifier) != bound.code_challenge)
+    if (!valid_pkce_value(verifier) || support::pkce_s256_challenge(verifier) != bound.code_challenge)
       return oauth_error(400, "invalid_request", "Invalid \"code_verifier\"");
   } else if (!has_secret) {
     return invalid_client();

@@ -62,6 +62,8 @@ std::string SeededGenerator::alphanumeric(std::size_t length) {
   return result;
 }
 
+std::string pkce_s256_challenge(const std::string& verifier) { return base64url_encode(sha256(verifier)); }
+
 std::string sha256(const std::string& data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);

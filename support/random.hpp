@@ -28,5 +28,7 @@ class SeededGenerator {
 };
 
 std::string sha256(const std::string& data);  // raw 32-byte digest
+// PKCE (RFC 7636) S256: BASE64URL(SHA256(verifier)), no padding.
+std::string pkce_s256_challenge(const std::string& verifier);
 
 }  // namespace support

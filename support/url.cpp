@@ -1,5 +1,6 @@
 // Percent-encoding, form bodies and absolute URLs.
 #include "support/url.hpp"
+#include "support/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,11 +15,7 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
+using text::lower;
 
 }  // namespace
 

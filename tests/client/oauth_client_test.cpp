@@ -7,6 +7,7 @@
 #include "client/errors.hpp"
 #include "client/mock_fixture.hpp"
 #include "client/pkce.hpp"
+#include "support/random.hpp"
 #include "support/errors.hpp"
 
 using namespace client_tests;
@@ -71,7 +72,7 @@ TEST_CASE("the authorize URL with PKCE carries the S256 challenge of a kept veri
   auto request = f.oauth.authorization_request(true);
   REQUIRE(request.code_verifier);
   auto params = query_of(request.url);
-  CHECK(param(params, "code_challenge") == client::pkce_challenge(*request.code_verifier));
+  CHECK(param(params, "code_challenge") == support::pkce_s256_challenge(*request.code_verifier));
   CHECK(param(params, "code_challenge_method") == "S256");
 }
 

@@ -1,0 +1,156 @@
+// Header lists, and the harness's one HTTP client: a blocking exchange on a
+// raw socket with timeouts, parsed by http_wire (see there for why not
+// cpp-httplib's client).
+#include "harness/http_exchange.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+#include "harness/http_wire.hpp"
+
+namespace harness {
+
+bool header_name_equals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+void HttpHeaders::set(const std::string& name, const std::string& value) {
+  remove(name);
+  add(name, value);
+}
+
+void HttpHeaders::remove(const std::string& name) {
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [&](const Entry& entry) { return header_name_equals(entry.first, name); }),
+                 entries_.end());
+}
+
+bool HttpHeaders::has(const std::string& name) const { return get(name).has_value(); }
+
+std::optional<std::string> HttpHeaders::get(const std::string& name) const {
+  for (const auto& [key, value] : entries_)
+    if (header_name_equals(key, name)) return value;
+  return std::nullopt;
+}
+
+std::vector<std::string> HttpHeaders::get_all(const std::string& name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : entries_)
+    if (header_name_equals(key, name)) values.push_back(value);
+  return values;
+}
+
+std::string host_header_value(const support::Url& url) {
+  std::string origin = url.origin();
+  return origin.substr(origin.find("://") + 3);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Closes the socket on every path out.
+struct Socket {
+  int fd = -1;
+  ~Socket() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Waits for `events` on fd; false on timeout.
+bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
+  pollfd descriptor{fd, events, 0};
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    int ready = ::poll(&descriptor, 1, static_cast<int>(std::max<long long>(0, left.count())));
+    if (ready > 0) return true;
+    if (ready == 0) return false;
+    if (errno != EINTR) return true;  // let the following call report the error
+  }
+}
+
+HttpResult failure(TransportError::Kind kind, const std::string& code, const std::string& message) {
+  return HttpResult::failure(kind, code, message);
+}
+
+}  // namespace
+
+HttpResult send_to_local_port(const HttpRequest& request, int port, const TransportOptions& options) {
+  using Kind = TransportError::Kind;
+  const std::string where = "127.0.0.1:" + std::to_string(port);
+  std::string problem;
+  std::string bytes = serialize_request(request, problem);
+  if (bytes.empty()) return failure(Kind::other, "ERR_INVALID_ARGUMENT", problem);
+
+  Socket socket;
+  socket.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (socket.fd < 0) return failure(Kind::other, "ERR_FAILED", std::string("cannot create a socket: ") + std::strerror(errno));
+  int on = 1;
+  ::setsockopt(socket.fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(socket.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (errno != EINPROGRESS)
+      return failure(Kind::connection_refused, "ERR_CONNECTION_REFUSED", where + " refused the connection");
+    if (!wait_for(socket.fd, POLLOUT, options.connect_timeout))
+      return failure(Kind::timed_out, "ERR_CONNECTION_TIMED_OUT", "connecting to " + where + " timed out");
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(socket.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0)
+      return failure(Kind::connection_refused, "ERR_CONNECTION_REFUSED",
+                     where + " refused the connection (" + std::strerror(error) + ")");
+  }
+
+  // A server may answer and close before reading everything (an early 413):
+  // a failed write is only an error when no answer follows.
+  bool write_failed = false;
+  for (std::size_t sent = 0; sent < bytes.size() && !write_failed;) {
+    if (!wait_for(socket.fd, POLLOUT, options.write_timeout))
+      return failure(Kind::timed_out, "ERR_TIMED_OUT", where + " did not take the request within " +
+                                                           std::to_string(options.write_timeout.count()) + "ms");
+    ssize_t count = ::send(socket.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (count > 0) sent += static_cast<std::size_t>(count);
+    else if (errno != EINTR && errno != EAGAIN) write_failed = true;
+  }
+
+  ResponseParser parser(request.method == "HEAD");
+  char chunk[16384];
+  while (parser.state() == ResponseParser::State::incomplete) {
+    if (!wait_for(socket.fd, POLLIN, options.read_timeout))
+      return failure(Kind::timed_out, "ERR_TIMED_OUT",
+                     where + " sent no complete answer within " + std::to_string(options.read_timeout.count()) + "ms");
+    ssize_t count = ::recv(socket.fd, chunk, sizeof chunk, 0);
+    if (count > 0) {
+      parser.feed(chunk, static_cast<std::size_t>(count));
+    } else if (count == 0) {
+      parser.end_of_stream();
+    } else if (errno != EINTR && errno != EAGAIN) {
+      if (errno == ECONNRESET || errno == EPIPE || write_failed)
+        return failure(Kind::connection_closed, "ERR_CONNECTION_RESET", where + " reset the connection");
+      return failure(Kind::connection_closed, "ERR_CONNECTION_CLOSED",
+                     where + ": " + std::strerror(errno));
+    }
+  }
+  if (parser.state() == ResponseParser::State::failed)
+    return failure(Kind::connection_closed, parser.error_code(), where + ": " + parser.error());
+  return HttpResult::answer(std::move(parser.response()));
+}
+
+}  // namespace harness

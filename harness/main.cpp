@@ -1,0 +1,103 @@
+// build/bin/harness: `harness run|check|list PATH...` (see
+// docs/scenario-format.md, "Running"). A thin shell over the harness library.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "harness/report.hpp"
+#include "harness/runner.hpp"
+#include "harness/suite.hpp"
+#include "support/errors.hpp"
+
+namespace {
+
+struct Arguments {
+  std::vector<std::string> paths;
+  std::string app_command;
+  int jobs = 0;
+  std::vector<std::string> tags;
+  std::string name_glob;
+  std::string junit, json, html;
+  std::optional<std::uint64_t> seed;
+  std::string shard;
+};
+
+harness::Selection selection_of(const Arguments& arguments) {
+  harness::Selection selection;
+  selection.tags = arguments.tags;
+  selection.name_glob = arguments.name_glob;
+  if (!arguments.shard.empty()) selection.shard = harness::parse_shard(arguments.shard);
+  return selection;
+}
+
+int run_command(const Arguments& arguments) {
+  harness::LoadedSuite suite = harness::load_suite(arguments.paths);
+  if (!suite.ok()) {
+    for (const auto& error : suite.errors) std::cerr << error << "\n\n";
+    std::cerr << suite.errors.size() << " invalid file(s); nothing was run\n";
+    return static_cast<int>(support::ExitCode::invalid_input);
+  }
+  const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
+
+  harness::RunOptions options;
+  options.jobs = arguments.jobs;
+  options.world.seed = arguments.seed;
+  if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
+  harness::RunSummary summary = harness::run_scenarios(selected, options, [](const harness::ScenarioResult& result) {
+    std::cout << harness::console_report(result) << std::flush;
+  });
+  if (!arguments.junit.empty()) harness::write_junit_report(arguments.junit, summary);
+  if (!arguments.json.empty()) harness::write_json_report(arguments.json, summary);
+  if (!arguments.html.empty()) harness::write_html_report(arguments.html, summary);
+  std::cout << summary.closing_line() << std::endl;
+  return summary.count(harness::ScenarioResult::Outcome::failed) == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Runs Discord OAuth2 login scenarios against an offline mock Discord."};
+  cli.require_subcommand(1);
+  Arguments arguments;
+
+  CLI::App* run = cli.add_subcommand("run", "run scenarios (exit 0: all passed, 1: some failed, 2: invalid input)");
+  run->add_option("paths", arguments.paths, "scenario files or folders")->required();
+  run->add_option("--app-cmd", arguments.app_command, "run scenarios that do not set app kind against this command");
+  run->add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
+      ->check(CLI::Range(1, 256));
+  run->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
+  run->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
+  run->add_option("--junit", arguments.junit, "write a JUnit XML report");
+  run->add_option("--json", arguments.json, "write a JSON report");
+  run->add_option("--report", arguments.html, "write a self-contained HTML report");
+  run->add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
+  run->add_option("--shard", arguments.shard, "run the I-th of N slices, e.g. 2/4");
+
+  CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");
+  check->add_option("paths", arguments.paths, "scenario files or folders")->required();
+
+  CLI::App* list = cli.add_subcommand("list", "list the scenarios that would run");
+  list->add_option("paths", arguments.paths, "scenario files or folders")->required();
+  list->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
+  list->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
+  list->add_option("--shard", arguments.shard, "the I-th of N slices, e.g. 2/4");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = cli.exit(error);
+    return code == 0 ? 0 : static_cast<int>(support::ExitCode::invalid_input);
+  }
+
+  try {
+    if (*check) return harness::check_command(arguments.paths, std::cout, std::cerr);
+    if (*list) return harness::list_command(arguments.paths, selection_of(arguments), std::cout, std::cerr);
+    return run_command(arguments);
+  } catch (const support::Error& error) {
+    std::cerr << "harness: " << error.what() << std::endl;
+    return static_cast<int>(error.exit_code());
+  } catch (const std::exception& error) {
+    std::cerr << "harness: internal error: " << error.what() << std::endl;
+    return static_cast<int>(support::ExitCode::system);
+  }
+}

@@ -1,0 +1,63 @@
+// The console report: one line per scenario, details under a failure.
+#include <cstdio>
+#include <sstream>
+
+#include "harness/report.hpp"
+
+namespace harness {
+namespace {
+
+std::string milliseconds(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+  return buffer;
+}
+
+void indent_block(std::ostringstream& out, const std::string& title, const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  out << "      " << title << ":\n";
+  for (const auto& line : lines) out << "        " << line << '\n';
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+std::string console_report(const ScenarioResult& result) {
+  std::ostringstream out;
+  const char* label = result.outcome == ScenarioResult::Outcome::passed    ? "PASS"
+                      : result.outcome == ScenarioResult::Outcome::skipped ? "SKIP"
+                                                                           : "FAIL";
+  out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
+  if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
+    out << "  (" << result.skip_reason << ")";
+  out << '\n';
+  if (result.outcome != ScenarioResult::Outcome::failed) return out.str();
+
+  out << "      file: " << result.file << '\n';
+  std::string previous_step;
+  for (const auto& failure : result.failures) {
+    std::string step = failure.step_label.empty() ? std::string("set-up") : failure.step_label;
+    if (step != previous_step) out << "      " << step << '\n';
+    previous_step = step;
+    if (failure.expectation.empty()) {
+      out << "        " << failure.message << '\n';
+      if (!failure.where.empty()) out << "        at " << failure.where << '\n';
+      continue;
+    }
+    out << "        expect." << failure.expectation << " (" << failure.where << ")\n";
+    out << "          expected: " << failure.expected << '\n';
+    out << "          actual:   " << failure.actual << '\n';
+  }
+  indent_block(out, "hops", result.hops);
+  indent_block(out, "mock journal (last entries)", result.journal_tail);
+  indent_block(out, "app output (tail)", split_lines(result.app_output_tail));
+  return out.str();
+}
+
+}  // namespace harness

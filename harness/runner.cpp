@@ -1,0 +1,156 @@
+// The scenario runner: set up a world, run the steps, check expectations,
+// collect the trace and what a failure report needs.
+#include "harness/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "harness/expectations.hpp"
+#include "harness/steps.hpp"
+#include "support/errors.hpp"
+
+namespace harness {
+namespace {
+
+constexpr std::size_t journal_tail_length = 8;
+constexpr std::size_t app_output_lines = 30;
+
+Failure step_failure(const Scenario& scenario, const Step& step, const std::string& message) {
+  Failure failure;
+  failure.step = step.number;
+  failure.step_label = step.label();
+  failure.where = scenario.where(step);
+  failure.message = message;
+  return failure;
+}
+
+double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The mock's journal as trace events: what the app (or the harness) asked
+// Discord. Browser visits to authorize are already hops, and raw requests
+// are already harness events, so those are left out.
+void add_journal_events(const Scenario& scenario, ScenarioWorld& world,
+                        const std::vector<std::uint64_t>& step_first_sequence, ScenarioResult& result) {
+  const auto entries = world.mock().journal();
+  for (const auto& entry : entries) {
+    int step = 0;
+    for (std::size_t i = 0; i < step_first_sequence.size(); ++i)
+      if (entry.sequence >= step_first_sequence[i]) step = static_cast<int>(i) + 1;
+    if (entry.endpoint == "authorize") continue;
+    if (step > 0 && std::holds_alternative<action::Request>(scenario.steps[step - 1].action)) continue;
+    TraceEvent event;
+    event.at_ms = world.journal_time_ms(entry.virtual_time_ms);
+    event.step = step;
+    event.from = party::app;
+    event.to = party::discord;
+    event.method = entry.method;
+    event.url = entry.path;
+    event.status = entry.status;
+    event.note = entry.rule.empty() ? "" : "rule: " + entry.rule;
+    result.trace.push_back(event);
+  }
+  std::stable_sort(result.trace.begin(), result.trace.end(),
+                   [](const TraceEvent& a, const TraceEvent& b) { return a.at_ms < b.at_ms; });
+  std::size_t first = entries.size() > journal_tail_length ? entries.size() - journal_tail_length : 0;
+  for (std::size_t i = first; i < entries.size(); ++i) result.journal_tail.push_back(entries[i].to_line());
+}
+
+std::uint64_t next_journal_sequence(ScenarioWorld& world) {
+  auto last = world.mock().journal_store().last(1);
+  return last.empty() ? 0 : last.back().sequence + 1;
+}
+
+void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::steady_clock::time_point started,
+               ScenarioResult& result) {
+  std::vector<std::uint64_t> step_first_sequence;
+  for (const Step& step : scenario.steps) {
+    step_first_sequence.push_back(next_journal_sequence(world));
+    if (since(started) > static_cast<double>(scenario.timeout.count())) {
+      result.failures.push_back(step_failure(scenario, step, "the scenario ran out of time (timeout " +
+                                                                 support::format_duration(scenario.timeout) + ")"));
+      break;
+    }
+    std::optional<StepAnswer> answer;
+    try {
+      answer = run_action(step, world, result.trace);
+      if (answer && answer->status != 0) world.record_answer(step.number, answer->body);
+      auto failures = check_expectations(scenario, step, answer, world);
+      result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+    } catch (const std::exception& error) {
+      // StepError, PlaceholderError, AppStartError, a bad value at run time:
+      // the step fails with the reason; the run goes on to the next scenario.
+      result.failures.push_back(step_failure(scenario, step, error.what()));
+    }
+    if (!result.failures.empty()) {
+      if (answer) result.hops = answer->hop_lines;
+      break;
+    }
+  }
+  add_journal_events(scenario, world, step_first_sequence, result);
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.file = scenario.file;
+  result.tags = scenario.tags;
+  if (scenario.skip) {
+    result.outcome = ScenarioResult::Outcome::skipped;
+    result.skip_reason = *scenario.skip;
+    return result;
+  }
+  std::unique_ptr<ScenarioWorld> world;
+  try {
+    world = std::make_unique<ScenarioWorld>(scenario, options);
+    run_steps(scenario, *world, started, result);
+  } catch (const std::exception& error) {
+    Failure failure;
+    failure.where = scenario.file;
+    failure.message = std::string("the world could not be set up: ") + error.what();
+    result.failures.push_back(failure);
+  }
+  if (world && world->app()) result.app_output_tail = world->app()->output_tail(app_output_lines);
+  world.reset();
+  result.outcome = result.failures.empty() ? ScenarioResult::Outcome::passed : ScenarioResult::Outcome::failed;
+  result.duration_ms = since(started);
+  return result;
+}
+
+RunSummary run_scenarios(const std::vector<const Scenario*>& scenarios, const RunOptions& options,
+                         const std::function<void(const ScenarioResult&)>& on_result) {
+  const auto started = std::chrono::steady_clock::now();
+  RunSummary summary;
+  summary.results.resize(scenarios.size());
+  std::vector<bool> done(scenarios.size(), false);
+  std::size_t next_to_report = 0;
+  std::mutex mutex;
+  std::atomic<std::size_t> next_to_run{0};
+
+  auto worker = [&] {
+    for (std::size_t index; (index = next_to_run++) < scenarios.size();) {
+      ScenarioResult result = run_scenario(*scenarios[index], options.world);
+      std::lock_guard<std::mutex> lock(mutex);
+      summary.results[index] = std::move(result);
+      done[index] = true;
+      while (next_to_report < scenarios.size() && done[next_to_report]) on_result(summary.results[next_to_report++]);
+    }
+  };
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jobs = std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(1, scenarios.size())));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+  summary.duration_ms = since(started);
+  return summary;
+}
+
+}  // namespace harness

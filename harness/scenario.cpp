@@ -1,0 +1,67 @@
+// Small helpers of the scenario model (see scenario.hpp).
+#include "harness/scenario.hpp"
+
+namespace harness {
+namespace {
+
+template <typename... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+std::string action_name(const Action& step_action) {
+  return std::visit(Overloaded{
+                        [](const action::Open&) { return "open"; },
+                        [](const action::Consent&) { return "consent"; },
+                        [](const action::Replay&) { return "replay"; },
+                        [](const action::ForgeCallback&) { return "forge_callback"; },
+                        [](const action::Request&) { return "request"; },
+                        [](const action::Clock&) { return "clock"; },
+                        [](const action::Tunnel&) { return "tunnel"; },
+                        [](const action::App&) { return "app"; },
+                        [](const action::Fail&) { return "fail"; },
+                        [](const action::Discord&) { return "discord"; },
+                        [](const action::Wait&) { return "wait"; },
+                    },
+                    step_action);
+}
+
+bool produces_answer(const Action& step_action) {
+  return std::holds_alternative<action::Open>(step_action) || std::holds_alternative<action::Consent>(step_action) ||
+         std::holds_alternative<action::Replay>(step_action) ||
+         std::holds_alternative<action::ForgeCallback>(step_action) ||
+         std::holds_alternative<action::Request>(step_action);
+}
+
+int Expect::line_of(const std::string& key) const {
+  auto found = lines.find(key);
+  return found == lines.end() ? line : found->second;
+}
+
+std::string Step::label() const {
+  std::string label = "step " + std::to_string(number);
+  if (!name.empty()) label += " (" + name + ")";
+  return label;
+}
+
+mock_discord::Config Scenario::discord_config(const mock_discord::Resolver& resolve,
+                                              const std::string& default_app_url) const {
+  if (!discord.IsDefined() || discord.IsNull()) return mock_discord::Config::defaults(default_app_url);
+  return mock_discord::parse_config(*reader, discord, resolve, default_app_url);
+}
+
+std::string Scenario::where(const Step& step) const { return file + ":" + std::to_string(step.line); }
+
+mock_discord::FailureRule expand_failure_rule(const mock_discord::FailureRule& rule, const Lookup& lookup) {
+  mock_discord::FailureRule expanded = rule;
+  expanded.path = expand(rule.path, lookup);
+  if (rule.body) expanded.body = expand(*rule.body, lookup);
+  for (auto& header : expanded.headers) header.second = expand(header.second, lookup);
+  return expanded;
+}
+
+}  // namespace harness

@@ -1,0 +1,213 @@
+// Setting up and changing a scenario's world (see scenario_world.hpp).
+#include "harness/scenario_world.hpp"
+#include "support/text.hpp"
+
+#include <algorithm>
+
+#include "mock_discord/world.hpp"
+
+namespace harness {
+namespace {
+
+using support::text::ends_with;
+
+}  // namespace
+
+ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& options)
+    : scenario_(scenario), started_(std::chrono::steady_clock::now()), browser_(browser_options()) {
+  epoch_at_start_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  lookup_ = with_step_answers(with_url_parts([this](const std::string& name) { return placeholder(name); }),
+                              [this](int step) -> std::optional<std::string> {
+                                auto found = answer_bodies_.find(step);
+                                if (found == answer_bodies_.end()) return std::nullopt;
+                                return found->second;
+                              });
+
+  // The app's port comes first: ${app} must be known before the mock's world
+  // registers ${app}/callback.
+  const bool has_app = scenario.app.kind != AppSpec::Kind::none;
+  app_port_ = pick_free_port();
+  if (scenario.app.tunnel == AppSpec::Tunnel::ngrok) {
+    TunnelOptions tunnel_options;
+    tunnel_options.browser_warning = scenario.app.tunnel_warning;
+    tunnel_options.seed = options.seed;
+    tunnel_ = std::make_unique<Tunnel>(app_port_, tunnel_options);
+    tunnel_->start();
+    tunnel_->attach(browser_.hosts());
+  }
+
+  // The mock starts with the defaults so that ${discord} is known, then
+  // takes the scenario's world with every placeholder resolved once.
+  mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
+  mock_->start();
+  auto resolve = [this](const std::string& text) { return expand(text, lookup_); };
+  mock_discord::Config config = scenario.discord_config(resolve, app_url());
+  if (options.seed) config.seed = *options.seed;
+  mock_->reset(std::move(config));
+
+  callback_prefixes_ = {redirect_uri()};
+  browser_.set_callback_prefixes(callback_prefixes_);
+
+  if (!has_app) return;
+  const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
+                           (!scenario.app.kind_given && options.app_command.has_value());
+  if (use_command) {
+    CommandAppOptions command;
+    command.command = scenario.app.kind == AppSpec::Kind::command ? scenario.app.command : *options.app_command;
+    command.cwd = scenario.app.kind == AppSpec::Kind::command ? scenario.app.cwd : "";
+    app_ = make_command_app(command);
+  } else {
+    app_ = make_reference_app();
+  }
+  app_->start(app_settings());
+}
+
+ScenarioWorld::~ScenarioWorld() {
+  if (app_) app_->stop();
+  if (mock_) mock_->stop();
+}
+
+std::string ScenarioWorld::app_url() const {
+  if (tunnel_) return tunnel_->url();
+  return "http://127.0.0.1:" + std::to_string(app_port_);
+}
+
+std::string ScenarioWorld::redirect_uri() const { return expand(scenario_.app.redirect_uri, lookup_); }
+
+mock_discord::Application ScenarioWorld::application() const {
+  mock_discord::Config config = mock_->config();
+  if (config.applications.empty()) throw support::InputError(scenario_.file + ": the world has no application");
+  return config.applications.front();
+}
+
+std::optional<mock_discord::User> ScenarioWorld::find_user(const std::string& name_or_id) const {
+  mock_discord::Config config = mock_->config();
+  const mock_discord::User* user = config.find_user(name_or_id);
+  if (!user) return std::nullopt;
+  return *user;
+}
+
+BrowserOptions ScenarioWorld::browser_options() {
+  BrowserOptions options;
+  // Cookies expire on the mock's virtual clock, like codes and tokens.
+  options.clock = [this] {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(mock_->world().now_ms()));
+  };
+  return options;
+}
+
+AppSettings ScenarioWorld::app_settings() const {
+  const mock_discord::Application first = application();
+  AppSettings settings;
+  settings.port = app_port_;
+  settings.client_id = first.id;
+  settings.client_secret = first.secret;
+  settings.redirect_uri = redirect_uri();
+  settings.scopes = scenario_.app.scopes;
+  settings.authorize_url = mock_->url() + "/oauth2/authorize";
+  settings.token_url = mock_->url() + "/api/oauth2/token";
+  settings.api_base = mock_->url() + "/api/v10";
+  settings.pkce = scenario_.app.pkce;
+  settings.ready_timeout = scenario_.app.ready_timeout;
+  return settings;
+}
+
+void ScenarioWorld::restart_app() {
+  if (app_) app_->restart(app_settings());
+}
+
+void ScenarioWorld::stop_app() {
+  if (app_) app_->stop();
+}
+
+void ScenarioWorld::start_app() {
+  if (app_ && !app_->is_running()) app_->start(app_settings());
+}
+
+void ScenarioWorld::change_tunnel(const action::Tunnel& change) {
+  if (!tunnel_) throw support::InputError(scenario_.file + ": the scenario has no tunnel (set app: {tunnel: ngrok})");
+  const std::string old_url = tunnel_->url();
+  switch (change.action) {
+    case action::Tunnel::Action::stop: tunnel_->stop(); return;
+    case action::Tunnel::Action::start: tunnel_->start(); break;
+    case action::Tunnel::Action::restart: tunnel_->restart(); break;
+  }
+  const std::string new_url = tunnel_->url();
+  if (new_url == old_url) return;
+  if (change.update_registration) {
+    // The developer edits the registered URI in the Developer Portal: every
+    // URI on the old tunnel host now names the new one.
+    const mock_discord::Application first = application();
+    std::vector<std::string> uris;
+    for (const auto& uri : first.redirect_uris)
+      uris.push_back(uri.rfind(old_url, 0) == 0 ? new_url + uri.substr(old_url.size()) : uri);
+    mock_->set_redirect_uris(first.id, uris);
+  }
+  if (change.update_app) {
+    restart_app();
+    // Callbacks to the old URL still count as callbacks (replay: callback).
+    callback_prefixes_.push_back(redirect_uri());
+    browser_.set_callback_prefixes(callback_prefixes_);
+  }
+}
+
+double ScenarioWorld::elapsed_ms() const {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+}
+
+void ScenarioWorld::advance_clock(support::Duration by) {
+  mock_->advance_clock(by);
+  clock_advanced_ += by;
+}
+
+double ScenarioWorld::since_start_ms(std::chrono::system_clock::time_point time) const {
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() - epoch_at_start_ms_);
+}
+
+double ScenarioWorld::journal_time_ms(std::int64_t virtual_time_ms) const {
+  return static_cast<double>(virtual_time_ms - clock_advanced_.count() - epoch_at_start_ms_);
+}
+
+std::string ScenarioWorld::party_of(const support::Url& url) const {
+  if (ends_with(url.host, ".ngrok-free.app")) return party::tunnel;
+  if (url.port == mock_->port()) return party::discord;
+  return party::app;
+}
+
+std::optional<std::string> ScenarioWorld::placeholder(const std::string& name) const {
+  if (name == "discord") return mock_->url();
+  if (name == "app") return app_url();
+  if (name == "tunnel" || name == "tunnel.previous") {
+    if (!tunnel_) throw PlaceholderError("${" + name + "} needs a tunnel (set app: {tunnel: ngrok})", 0);
+    return name == "tunnel" ? tunnel_->url() : tunnel_->previous_url();
+  }
+  if (name == "client_id") return application().id;
+  if (name == "client_secret") return application().secret;
+  const std::string user_prefix = "user.";
+  if (name.rfind(user_prefix, 0) == 0 && ends_with(name, ".id") && name.size() > user_prefix.size() + 3) {
+    const std::string user_name = name.substr(user_prefix.size(), name.size() - user_prefix.size() - 3);
+    auto user = find_user(user_name);
+    if (!user) throw PlaceholderError("${" + name + "}: no user '" + user_name + "' in this world", 0);
+    return user->id;
+  }
+  const std::string last_prefix = "last.";
+  if (name.rfind(last_prefix, 0) == 0) {
+    const mock_discord::IssuedValues issued = mock_->last_issued();
+    const std::string field = name.substr(last_prefix.size());
+    const std::string* value = field == "code"            ? &issued.code
+                               : field == "state"         ? &issued.state
+                               : field == "access_token"  ? &issued.access_token
+                               : field == "refresh_token" ? &issued.refresh_token
+                                                          : nullptr;
+    if (!value) return std::nullopt;
+    if (value->empty() && field != "state")
+      throw PlaceholderError("${" + name + "}: the mock has not issued one yet in this scenario", 0);
+    return *value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace harness

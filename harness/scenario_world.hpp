@@ -1,0 +1,92 @@
+// One scenario's world: its own mock Discord (embedded, port 0), its own app
+// under test (the reference app in-process, or a command), an optional
+// simulated ngrok tunnel in front of the app, one browser, and the virtual
+// clock of the mock. Nothing is shared between worlds, so scenarios run in
+// parallel and in any order. The world also answers the ${...} placeholders.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "harness/app_under_test.hpp"
+#include "harness/browser.hpp"
+#include "harness/placeholders.hpp"
+#include "harness/scenario.hpp"
+#include "harness/trace.hpp"
+#include "harness/tunnel.hpp"
+#include "mock_discord/server.hpp"
+
+namespace harness {
+
+struct WorldOptions {
+  std::optional<std::string> app_command;  // --app-cmd: for apps that did not set kind
+  std::optional<std::uint64_t> seed;       // --seed: the mock's seed and the tunnel's URLs
+};
+
+class ScenarioWorld {
+ public:
+  // Sets everything up and starts the app. Throws AppStartError when the app
+  // does not come up, support::InputError for a bad `discord:` value,
+  // support::SystemError when a port cannot be had.
+  ScenarioWorld(const Scenario& scenario, const WorldOptions& options);
+  ~ScenarioWorld();  // stops the app, the mock and the tunnel
+
+  mock_discord::Server& mock() { return *mock_; }
+  Browser& browser() { return browser_; }
+  Tunnel* tunnel() { return tunnel_.get(); }
+  AppUnderTest* app() { return app_.get(); }
+
+  // The placeholder values of this world, live.
+  const Lookup& lookup() const { return lookup_; }
+
+  // Keeps a step's answer body for ${step.N.json.PATH}.
+  void record_answer(int step, std::string body) { answer_bodies_[step] = std::move(body); }
+
+  // The app's public base URL: the live tunnel URL when a tunnel is on.
+  std::string app_url() const;
+  // The redirect URI the app is told, expanded now.
+  std::string redirect_uri() const;
+  // The first application of the mock's world, as it is now.
+  mock_discord::Application application() const;
+  std::optional<mock_discord::User> find_user(const std::string& name_or_id) const;
+
+  // app: restart|stop|start; tunnel: restart|stop|start (see scenario-format).
+  void restart_app();
+  void stop_app();
+  void start_app();
+  void change_tunnel(const action::Tunnel& change);
+
+  // Milliseconds since the world was set up, and the virtual clock's offset.
+  double elapsed_ms() const;
+  void advance_clock(support::Duration by);
+  // Where a URL's requests go, as a trace party (discord, app, tunnel).
+  std::string party_of(const support::Url& url) const;
+  // Milliseconds since the world began at a wall-clock time.
+  double since_start_ms(std::chrono::system_clock::time_point time) const;
+  // The real time (ms since the world began) of a mock journal entry.
+  double journal_time_ms(std::int64_t virtual_time_ms) const;
+
+ private:
+  BrowserOptions browser_options();
+  AppSettings app_settings() const;
+  std::optional<std::string> placeholder(const std::string& name) const;
+
+  const Scenario& scenario_;
+  std::chrono::steady_clock::time_point started_;
+  std::int64_t epoch_at_start_ms_ = 0;
+  support::Duration clock_advanced_{0};
+  std::unique_ptr<mock_discord::Server> mock_;
+  std::unique_ptr<Tunnel> tunnel_;
+  std::unique_ptr<AppUnderTest> app_;
+  int app_port_ = 0;
+  Browser browser_;
+  std::vector<std::string> callback_prefixes_;
+  Lookup lookup_;
+  std::map<int, std::string> answer_bodies_;
+};
+
+}  // namespace harness

@@ -1,0 +1,31 @@
+// Tiny text helpers shared by the parsers (HTTP heads, cookies, forms, ini).
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace support::text {
+
+inline std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// Without leading and trailing `blanks` (default: HTTP's optional whitespace).
+inline std::string trim(const std::string& text, const char* blanks = " \t") {
+  std::size_t begin = text.find_first_not_of(blanks);
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(blanks) - begin + 1);
+}
+
+inline bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+inline bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace support::text

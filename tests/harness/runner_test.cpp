@@ -1,0 +1,123 @@
+// Scenarios run end to end against the embedded mock and the in-process
+// reference app. Each expectation is shown to pass on a true claim AND to
+// fail, with its message, on a false one: none can pass vacuously.
+#include "harness/runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "harness/loader.hpp"
+
+using namespace harness;
+
+namespace {
+
+ScenarioResult run_text(const std::string& text) {
+  Scenario scenario = load_scenario_text("inline.yaml", text);
+  return run_scenario(scenario, WorldOptions{});
+}
+
+// The failure text as the console shows it.
+std::string failure_text(const ScenarioResult& result) {
+  std::string text;
+  for (const auto& failure : result.failures)
+    text += failure.step_label + " | " + failure.expectation + " | " + failure.expected + " | " + failure.actual +
+            " | " + failure.message + "\n";
+  return text;
+}
+
+const char* const sign_in = R"(
+  - open: ${app}/login
+    expect:
+      consent_page: true
+      url: ${discord}/oauth2/authorize
+  - consent: approve
+)";
+
+}  // namespace
+
+TEST_CASE("the happy path passes with every expectation true") {
+  auto result = run_text(std::string("name: happy\nsteps:") + sign_in + R"(
+    expect:
+      status: 200
+      signed_in_as: nelly
+      not_signed_in_as: eve
+      body_contains: [nelly]
+      body_not_contains: access_token
+      no_leaks: true
+      discord: {requests: {token: 1, users_me: 1}, codes_redeemed: 1, active_tokens: 1}
+discord:
+  users:
+    - {id: "80351110224678912", username: nelly}
+    - {id: "80351110224678913", username: eve}
+)");
+  INFO(failure_text(result));
+  CHECK(result.passed());
+  CHECK_FALSE(result.trace.empty());
+}
+
+TEST_CASE("false expectations fail with expected and actual") {
+  auto result = run_text(std::string("name: wrong\nsteps:") + sign_in + R"(
+    expect:
+      status: 404
+      signed_in_as: eve
+      body_contains: "no such text"
+      discord: {requests: {token: 2}}
+discord:
+  users:
+    - {id: "80351110224678912", username: nelly}
+    - {id: "80351110224678913", username: eve}
+)");
+  REQUIRE_FALSE(result.passed());
+  const std::string text = failure_text(result);
+  INFO(text);
+  CHECK(text.find("step 2 | status | 404 | 200") != std::string::npos);
+  CHECK(text.find("signed_in_as | a 2xx page showing 'eve'") != std::string::npos);
+  CHECK(text.find("body_contains | a body containing 'no such text'") != std::string::npos);
+  CHECK(text.find("discord.requests.token | 2 | 1") != std::string::npos);
+  CHECK_FALSE(result.hops.empty());
+  CHECK_FALSE(result.journal_tail.empty());
+}
+
+TEST_CASE("json and headers expectations check raw requests") {
+  const std::string scenario = R"(name: raw
+app: {kind: none}
+steps:
+  - request:
+      method: POST
+      url: ${discord}/api/oauth2/token
+      form: {grant_type: authorization_code, code: nope, redirect_uri: "${app}/callback"}
+      basic: ["${client_id}", "${client_secret}"]
+    expect:
+      status: 400
+      json: {error: invalid_grant, error_description: 'Invalid "code" in request.'}
+      headers: {Content-Type: "re:application/json.*"}
+)";
+  auto passing = run_text(scenario);
+  INFO(failure_text(passing));
+  CHECK(passing.passed());
+
+  std::string wrong = scenario;
+  wrong.replace(wrong.find("error: invalid_grant"), 20, "error: invalid_client");
+  auto failing = run_text(wrong);
+  CHECK(failure_text(failing).find("json.error | \"invalid_client\" | \"invalid_grant\"") != std::string::npos);
+}
+
+TEST_CASE("a step that cannot be carried out fails the scenario with the reason") {
+  auto result = run_text(R"(name: no consent
+app: {kind: none}
+steps:
+  - consent: approve
+)");
+  REQUIRE_FALSE(result.passed());
+  CHECK(failure_text(result).find("consent: the browser shows no page yet") != std::string::npos);
+}
+
+TEST_CASE("a command app that does not start fails the scenario with its output") {
+  auto result = run_text(R"(name: broken app
+app: {kind: command, command: "echo cannot start; exit 3", ready_timeout: 5s}
+steps:
+  - open: ${app}/login
+)");
+  REQUIRE_FALSE(result.passed());
+  CHECK(failure_text(result).find("cannot start") != std::string::npos);
+}
