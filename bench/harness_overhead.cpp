@@ -27,6 +27,7 @@
 
 #include "bench/measure.hpp"
 #include "client/reference_app.hpp"
+#include "harness/html_form.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario_world.hpp"
 #include "harness/suite.hpp"
@@ -180,41 +181,42 @@ class ManualBrowser {
   std::string cookie_;
 };
 
-std::string consent_token(const std::string& page) {
-  const std::string marker = std::string("name=\"") + mock_discord::consent_form::token_field + "\" value=\"";
-  std::size_t begin = page.find(marker);
-  if (begin == std::string::npos) throw std::runtime_error("no consent form on the page");
-  begin += marker.size();
-  return page.substr(begin, page.find('"', begin) - begin);
+// The consent form's submission for Authorize, found as the harness's browser finds it.
+std::string approve_form(const std::string& page) {
+  auto form = harness::find_form(page, mock_discord::consent_form::form_id);
+  if (!form) throw std::runtime_error("no consent form on the page");
+  support::Params fields;
+  for (const auto& field : form->fields) fields.emplace_back(field.name, field.value);
+  fields.emplace_back(mock_discord::consent_form::decision_field, mock_discord::consent_form::approve);
+  return support::build_form(fields);
 }
 
 // The sign-in's HTTP work without the harness: a mock and a reference app
-// that stay up, and the browser's five requests done by hand (the app adds
-// its token exchange and users/@me).
+// that stay up, and the browser's five requests made by hand (the app adds
+// its token exchange and users/@me). The registered redirect URI names no
+// listener; the browser takes the callback to the app, as a tunnel would,
+// so no port has to be known before the app listens.
 std::vector<double> bare_sign_in_cost(int samples) {
-  mock_discord::Server mock(mock_discord::Config::defaults("http://127.0.0.1:9"));
+  const std::string registered = "http://127.0.0.1:9";
+  mock_discord::Server mock(mock_discord::Config::defaults(registered));
   mock.start();
   const mock_discord::Application app = mock.config().applications.front();
   client::AppConfig config;
   config.port = 0;
   config.oauth.client_id = app.id;
   config.oauth.client_secret = app.secret;
-  config.oauth.redirect_uri = "http://127.0.0.1:9/callback";  // replaced once the port is known
+  config.oauth.redirect_uri = app.redirect_uris.front();
   config.oauth.scopes = {"identify"};
   config.oauth.authorize_url = mock.url() + "/oauth2/authorize";
   config.oauth.token_url = mock.url() + "/api/oauth2/token";
   config.oauth.api_base = mock.url() + "/api/v10";
-  int port = 0;
-  {
-    client::ReferenceApp probe(config, [](const std::string&) {});
-    port = probe.start();
-  }
-  config.port = port;
-  const std::string app_url = "http://127.0.0.1:" + std::to_string(port);
-  config.oauth.redirect_uri = app_url + "/callback";
-  mock.set_redirect_uris("", {config.oauth.redirect_uri});
   client::ReferenceApp reference(config, [](const std::string&) {});
-  reference.start();
+  const std::string app_url = "http://127.0.0.1:" + std::to_string(reference.start());
+  auto to_app = [&](const std::string& url) {
+    auto parsed = support::parse_url(url);
+    if (!parsed || parsed->origin() != registered) throw std::runtime_error("not the callback: " + url);
+    return app_url + parsed->target();
+  };
 
   std::vector<double> costs;
   for (int i = 0; i < samples; ++i) {
@@ -224,11 +226,8 @@ std::vector<double> bare_sign_in_cost(int samples) {
     auto page = browser.go(authorize);
     if (page->status != 200) throw std::runtime_error("no consent page");
     std::string callback = ManualBrowser::location(
-        browser.go(mock.url() + mock_discord::consent_form::action_path,
-                   support::build_form({{mock_discord::consent_form::token_field, consent_token(page->body)},
-                                        {mock_discord::consent_form::decision_field, mock_discord::consent_form::approve}})),
-        302);
-    std::string me = ManualBrowser::location(browser.go(callback), 302);
+        browser.go(mock.url() + mock_discord::consent_form::action_path, approve_form(page->body)), 302);
+    std::string me = ManualBrowser::location(browser.go(to_app(callback)), 302);
     auto profile = browser.go(support::resolve_url(*support::parse_url(app_url), me)->str());
     if (profile->status != 200 || profile->body.find("nelly") == std::string::npos)
       throw std::runtime_error("the manual sign-in did not end signed in");
@@ -249,6 +248,7 @@ int measure_suite(const std::string& title, const fs::path& folder, const Settin
   std::size_t count = 0;
   std::string first_failure;
   const long rss_before = bench::rss_kib();
+  std::string rss_after_rounds;
   for (int round = 0; round < settings.rounds; ++round) {
     const auto began = bench::Clock::now();
     harness::LoadedSuite suite = harness::load_suite({folder.string()});
@@ -263,6 +263,7 @@ int measure_suite(const std::string& title, const fs::path& folder, const Settin
       failed += figures.failed;
       if (first_failure.empty()) first_failure = figures.first_failure;
     }
+    rss_after_rounds += (round ? ", " : "") + bench::mib(bench::rss_kib());
   }
   const double n = static_cast<double>(count);
   auto per_scenario = [n](std::vector<double> totals) {
@@ -291,7 +292,7 @@ int measure_suite(const std::string& title, const fs::path& folder, const Settin
   std::cout << "; its HTTP work without the harness " << bench::format(bare, 3) << " ms\n"
             << "  harness overhead per scenario (median duration - median HTTP work): "
             << bench::fixed(serial.median - bare.median, 3) << " ms\n"
-            << "  process VmRSS " << bench::mib(rss_before) << " before, " << bench::mib(bench::rss_kib()) << " after\n";
+            << "  process VmRSS " << bench::mib(rss_before) << " before; after each round " << rss_after_rounds << "\n";
   if (failed) std::cout << "  FAILED scenarios: " << failed << " (first: " << first_failure << ")\n";
   return failed;
 }

@@ -67,10 +67,12 @@ struct Memory {
 };
 
 // `idle`: when given, memory is read after settings.idle_ms with the server up.
-EmbeddedRound embedded_round(const Settings& settings, Memory* idle) {
+EmbeddedRound embedded_round(const Settings& settings, int threads, Memory* idle) {
   EmbeddedRound round;
+  mock_discord::ServerOptions options;
+  options.threads = threads;
   auto began = bench::Clock::now();
-  mock_discord::Server server(mock_discord::Config::defaults("http://127.0.0.1:9"));
+  mock_discord::Server server(mock_discord::Config::defaults("http://127.0.0.1:9"), options);
   round.construct_ms = bench::ms_since(began);
   began = bench::Clock::now();
   const int port = server.start();
@@ -195,13 +197,14 @@ std::string spread_of(const std::vector<Round>& rounds, Field field, int decimal
 }
 
 void run_embedded(const Settings& settings) {
+  const int default_threads = mock_discord::ServerOptions{}.threads;
   const Memory before = Memory::of("self");
   Memory idle;
-  const EmbeddedRound first = embedded_round(settings, &idle);
+  const EmbeddedRound first = embedded_round(settings, default_threads, &idle);
   std::vector<EmbeddedRound> rounds;
-  for (int i = 0; i < settings.rounds; ++i) rounds.push_back(embedded_round(settings, nullptr));
+  for (int i = 0; i < settings.rounds; ++i) rounds.push_back(embedded_round(settings, default_threads, nullptr));
 
-  std::cout << "embedded mock_discord::Server: construct + start() + first answer\n"
+  std::cout << "embedded mock_discord::Server (default options): construct + start() + first answer\n"
             << "  first round in this process: " << bench::fixed(first.total_ms(), 2) << " ms (construct "
             << bench::fixed(first.construct_ms, 2) << ", start " << bench::fixed(first.start_ms, 2) << ", first answer "
             << bench::fixed(first.first_answer_ms, 2) << "), stop " << bench::fixed(first.stop_ms, 2) << " ms\n"
@@ -215,6 +218,19 @@ void run_embedded(const Settings& settings) {
             << "  idle with one server:           " << idle.describe() << "\n"
             << "  the server's share: VmRSS +" << bench::mib(idle.rss_kib - before.rss_kib) << ", anonymous +"
             << bench::mib(idle.anonymous_kib - before.anonymous_kib) << "\n";
+
+  // Every server starts ServerOptions::threads internal workers and that
+  // many + 16 front-door workers: what the pool sizes cost a short-lived mock.
+  std::cout << "  by ServerOptions::threads, ms (min / median / max):\n";
+  for (int threads : {default_threads, 4, 1}) {
+    std::vector<EmbeddedRound> sized;
+    for (int i = 0; i < settings.rounds; ++i) sized.push_back(embedded_round(settings, threads, nullptr));
+    Memory memory;
+    embedded_round(settings, threads, &memory);
+    std::cout << "    threads " << std::setw(2) << threads << ": to first answer "
+              << spread_of(sized, [](auto& r) { return r.total_ms(); }) << ", stop() "
+              << spread_of(sized, [](auto& r) { return r.stop_ms; }) << "; idle " << memory.describe() << "\n";
+  }
 }
 
 void run_standalone(const Settings& settings) {

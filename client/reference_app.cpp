@@ -15,6 +15,7 @@
 #include "client/pages.hpp"
 #include "client/problems.hpp"
 #include "client/session_store.hpp"
+#include "support/sockets.hpp"
 #include "support/errors.hpp"
 #include "support/url.hpp"
 
@@ -115,6 +116,7 @@ struct ReferenceApp::Impl {
 void ReferenceApp::Impl::build_server() {
   http = std::make_unique<httplib::Server>();
   http->set_tcp_nodelay(true);
+  http->set_socket_options(support::reuse_address_only);
   http->set_keep_alive_timeout(config.keep_alive_seconds);
   http->set_payload_max_length(64 * 1024);
   http->set_default_headers({{"Cache-Control", "no-store"},

@@ -1,13 +1,5 @@
-// What both kinds of app under test share: output buffering and free ports.
+// What both kinds of app under test share: output buffering.
 #include "harness/app_under_test.hpp"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace harness {
 
@@ -36,22 +28,6 @@ std::string last_lines(const std::string& text, std::size_t max_lines) {
     if (text[pos - 1] == '\n' && ++lines == max_lines) break;
   }
   return text.substr(pos);
-}
-
-int pick_free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw support::SystemError(std::string("cannot create a socket: ") + std::strerror(errno));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  int error = errno;
-  ::close(fd);
-  if (!ok) throw support::SystemError(std::string("cannot find a free port on 127.0.0.1: ") + std::strerror(error));
-  return ntohs(address.sin_port);
 }
 
 }  // namespace harness

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/errors.hpp"
+#include "support/sockets.hpp"
 
 namespace harness {
 
@@ -89,8 +90,7 @@ class OutputBuffer {
   std::string buffer_;  // up to 2 * limit_, trimmed in bulk
 };
 
-// A port nothing listens on right now (bind 127.0.0.1:0, read it, close).
-int pick_free_port();
+using support::pick_free_port;
 
 // The last `max_lines` lines of `text`.
 std::string last_lines(const std::string& text, std::size_t max_lines);

@@ -14,6 +14,7 @@
 
 #include "support/errors.hpp"
 #include "support/suggest.hpp"
+#include "support/text.hpp"
 
 namespace harness {
 namespace {
@@ -288,33 +289,12 @@ class ScenarioLoader {
     }
   }
 
-  // YAML to JSON: plain scalars take YAML's types (42, true, null), quoted
-  // ones stay strings, so "80351110224678912" is a string and 604800 a number.
   nlohmann::json json(const YAML::Node& node, bool patterns) const {
-    if (node.IsMap()) {
-      nlohmann::json object = nlohmann::json::object();
-      for (auto it = node.begin(); it != node.end(); ++it)
-        object[reader_.string(it->first, "a key")] = json(it->second, patterns);
-      return object;
-    }
-    if (node.IsSequence()) {
-      nlohmann::json array = nlohmann::json::array();
-      for (const auto& item : node) array.push_back(json(item, patterns));
-      return array;
-    }
-    if (!node.IsScalar()) return nullptr;
-    const std::string& scalar = node.Scalar();
-    if (node.Tag() != "!") {
-      if (scalar == "true") return true;
-      if (scalar == "false") return false;
-      static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-      if (std::regex_match(scalar, number)) {
-        nlohmann::json parsed = nlohmann::json::parse(scalar, nullptr, false);
-        if (parsed.is_number()) return parsed;
-      }
-    }
-    if (patterns) check_pattern(node, scalar);
-    return scalar;
+    if (!patterns) return reader_.to_json(node);
+    return reader_.to_json(node, [this](const YAML::Node& scalar, const std::string& text) {
+      check_pattern(scalar, text);
+      return text;
+    });
   }
 
   // ------------------------------------------------------------- header --
@@ -598,7 +578,7 @@ class ScenarioLoader {
       if (!headers.IsMap()) reader_.fail(headers, "'headers' in " + where + " is a map of names to values");
       for (auto it = headers.begin(); it != headers.end(); ++it) {
         std::string name = reader_.string(it->first, "a header name");
-        if (!is_header_name(name)) reader_.fail(it->first, "not a header name: '" + name + "'");
+        if (!support::text::is_http_token(name)) reader_.fail(it->first, "not a header name: '" + name + "'");
         std::string header_value = it->second.IsNull() ? "" : reader_.string(it->second, "the header '" + name + "'");
         if (header_value.find_first_of("\r\n") != std::string::npos)
           reader_.fail(it->second, "the header '" + name + "' must be one line");
@@ -637,13 +617,6 @@ class ScenarioLoader {
       reader_.fail(node, "'form' in " + where + " is a map of fields (or a list of one-field maps), found " + kind(node));
     }
     return form;
-  }
-
-  static bool is_header_name(const std::string& name) {
-    if (name.empty()) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::string("!#$%&'*+-.^_`|~").find(c) != std::string::npos;
-    });
   }
 
   action::Tunnel read_tunnel(const YAML::Node& step, const std::string& where) {
@@ -771,7 +744,7 @@ class ScenarioLoader {
     for (auto it = node.begin(); it != node.end(); ++it) {
       HeaderExpectation header;
       header.name = reader_.string(it->first, "a header name");
-      if (!is_header_name(header.name)) reader_.fail(it->first, "not a header name: '" + header.name + "'");
+      if (!support::text::is_http_token(header.name)) reader_.fail(it->first, "not a header name: '" + header.name + "'");
       for (const auto& earlier : headers)
         if (strcasecmp(earlier.name.c_str(), header.name.c_str()) == 0)
           reader_.fail(it->first, "the header '" + header.name + "' is listed twice (names are case-insensitive)");

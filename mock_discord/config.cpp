@@ -16,6 +16,7 @@
 #include "mock_discord/ids.hpp"
 #include "support/errors.hpp"
 #include "support/suggest.hpp"
+#include "support/text.hpp"
 #include "support/url.hpp"
 
 namespace mock_discord {
@@ -83,15 +84,6 @@ bool is_redirect_uri(const std::string& text) {
   return colon + 1 < text.size() && text.find('#') == std::string::npos;
 }
 
-// RFC 9110 token characters: the rule's headers are written to the socket as is.
-bool is_header_name(const std::string& text) {
-  if (text.empty()) return false;
-  for (char c : text)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string("!#$%&'*+-.^_`|~").find(c) == std::string::npos)
-      return false;
-  return true;
-}
-
 // Reads values with the resolver applied, so every error stays located.
 class Reader {
  public:
@@ -146,27 +138,7 @@ class Reader {
     return string(node, what);
   }
   nlohmann::json json(const YAML::Node& node) const {
-    if (node.IsMap()) {
-      nlohmann::json object = nlohmann::json::object();
-      for (auto it = node.begin(); it != node.end(); ++it)
-        object[yaml_.string(it->first, "a key")] = json(it->second);
-      return object;
-    }
-    if (node.IsSequence()) {
-      nlohmann::json array = nlohmann::json::array();
-      for (const auto& item : node) array.push_back(json(item));
-      return array;
-    }
-    if (node.IsNull()) return nullptr;
-    const std::string& text = node.Scalar();
-    if (node.Tag() != "!") {  // a plain scalar: YAML's own types
-      if (text == "true") return true;
-      if (text == "false") return false;
-      if (text == "null" || text == "~") return nullptr;
-      auto number = nlohmann::json::parse(text, nullptr, false);
-      if (number.is_number()) return number;
-    }
-    return resolved(node, text);
+    return yaml_.to_json(node, [this](const YAML::Node& scalar, const std::string& text) { return resolved(scalar, text); });
   }
 
  private:
@@ -286,7 +258,7 @@ void read_status_action(const Reader& in, const YAML::Node& node, const std::str
     if (!headers.IsMap()) yaml.fail(headers, "expected a map of header names to values for 'headers' in " + where);
     for (auto it = headers.begin(); it != headers.end(); ++it) {
       std::string name = yaml.string(it->first, "a header name");
-      if (!is_header_name(name)) yaml.fail(it->first, "not a header name: '" + name + "'");
+      if (!support::text::is_http_token(name)) yaml.fail(it->first, "not a header name: '" + name + "'");
       std::string value = in.string(it->second, "the header '" + name + "'");
       if (value.find_first_of("\r\n") != std::string::npos)
         yaml.fail(it->second, "the header '" + name + "' must be one line");

@@ -16,6 +16,7 @@
 #include "mock_discord/responses.hpp"
 #include "mock_discord/routes.hpp"
 #include "mock_discord/world.hpp"
+#include "support/sockets.hpp"
 #include "support/errors.hpp"
 
 namespace mock_discord {
@@ -25,6 +26,7 @@ namespace {
 // after each request: a short keep-alive frees its workers at stop().
 void configure_internal_server(httplib::Server& http, int threads) {
   http.set_tcp_nodelay(true);
+  http.set_socket_options(support::reuse_address_only);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, threads))); };
   http.set_keep_alive_timeout(1);
   http.set_keep_alive_max_count(1);

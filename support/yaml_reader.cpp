@@ -2,6 +2,7 @@
 #include "support/yaml_reader.hpp"
 
 #include <cmath>
+#include <regex>
 #include <set>
 
 #include "support/errors.hpp"
@@ -137,6 +138,32 @@ Duration YamlReader::duration(const YAML::Node& node, const std::string& what) c
   if (!value)
     fail(node, "expected a duration for " + what + " (like 250ms, 100s, 10m, 2h, 7d), found '" + text + "'");
   return *value;
+}
+
+nlohmann::json YamlReader::to_json(const YAML::Node& node, const StringHook& on_string) const {
+  if (node.IsMap()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (auto it = node.begin(); it != node.end(); ++it)
+      object[string(it->first, "a key")] = to_json(it->second, on_string);
+    return object;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& item : node) array.push_back(to_json(item, on_string));
+    return array;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& scalar = node.Scalar();
+  if (node.Tag() != "!") {  // plain, not quoted
+    if (scalar == "true") return true;
+    if (scalar == "false") return false;
+    static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
+    if (std::regex_match(scalar, number)) {
+      nlohmann::json parsed = nlohmann::json::parse(scalar, nullptr, false);
+      if (parsed.is_number()) return parsed;
+    }
+  }
+  return on_string ? on_string(node, scalar) : scalar;
 }
 
 std::vector<std::string> YamlReader::string_list(const YAML::Node& node, const std::string& what,

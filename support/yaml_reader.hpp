@@ -4,9 +4,11 @@
 // (yaml-cpp would silently keep the first).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +46,13 @@ class YamlReader {
   double number(const YAML::Node& node, const std::string& what) const;
   bool boolean(const YAML::Node& node, const std::string& what) const;
   Duration duration(const YAML::Node& node, const std::string& what) const;
+  // YAML to JSON: plain scalars take YAML's types (42, true, null), quoted
+  // ones stay strings, so "80351110224678912" is a string and 604800 a number.
+  // `on_string` sees every string scalar with its node (for located errors)
+  // and returns the value to keep.
+  using StringHook = std::function<std::string(const YAML::Node& node, const std::string& text)>;
+  nlohmann::json to_json(const YAML::Node& node, const StringHook& on_string = {}) const;
+
   // A sequence of strings; a single scalar counts as a list of one when `allow_scalar`.
   std::vector<std::string> string_list(const YAML::Node& node, const std::string& what,
                                        bool allow_scalar = false) const;
