@@ -37,8 +37,8 @@ constexpr const char* kUsersMe = "/api/v10/users/@me";
 constexpr const char* kTokenPath = "/api/oauth2/token";
 
 struct Settings {
-  int requests = 10000;  // per server, per round
-  int flows = 2000;      // per server, per round
+  int requests = 5000;  // per server, per round
+  int flows = 1000;     // per server, per round
   int clients = 2;
   int rounds = 5;
   std::string mode = "both";  // close, keep-alive, both

@@ -35,6 +35,7 @@ class ScenarioWorld {
   ScenarioWorld(const Scenario& scenario, const WorldOptions& options);
   ~ScenarioWorld();  // stops the app, the mock and the tunnel
 
+  const Scenario& scenario() const { return scenario_; }
   mock_discord::Server& mock() { return *mock_; }
   Browser& browser() { return browser_; }
   Tunnel* tunnel() { return tunnel_.get(); }

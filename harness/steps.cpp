@@ -138,9 +138,9 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
             std::string state;
             if (forge.state_mode == action::ForgeCallback::StateMode::random) state = support::secure_alphanumeric(32);
             if (forge.state_mode == action::ForgeCallback::StateMode::literal) state = expand(forge.state, lookup);
-            // The attacker signs in with their own account and keeps the code.
-            std::vector<std::string> scopes = {"identify"};
-            const std::string code = world.mock().issue_code(forge.as, application.id, redirect, scopes, state);
+            // The attacker signs in to this app with their own account and keeps the code.
+            const std::string code =
+                world.mock().issue_code(forge.as, application.id, redirect, world.scenario().app.scopes, state);
             support::Params query{{"code", code}};
             if (forge.state_mode != action::ForgeCallback::StateMode::none) query.emplace_back("state", state);
             return answer_of(world.browser().open(with_query(redirect, query)), number, world, trace);

@@ -28,11 +28,10 @@ void send_json(Response& response, const nlohmann::json& body, int status = 200)
   response.set_content(body.dump(), "application/json");
 }
 
-// The config that POST /_mock/reset goes back to: the one the server was
-// built with, or the last one POST /_mock/config loaded.
+// What ${app} means in a POSTed config: the base of the redirect URI the
+// server started with, or the app_url the last POST /_mock/config gave.
 struct AdminState {
   std::mutex mutex;
-  Config loaded;
   std::string app_url;  // ${app} and the default redirect URI's base
 };
 
@@ -83,26 +82,24 @@ std::vector<std::string> scopes_of(const support::YamlReader& reader, const YAML
 
 void install_admin_routes(httplib::Server& http, Server& mock) {
   auto state = std::make_shared<AdminState>();
-  state->loaded = mock.config();
-  state->app_url = app_url_of(state->loaded);
+  state->app_url = app_url_of(mock.config());
 
   http.Get("/_mock/health", [&mock](const Request&, Response& response) {
     send_json(response, {{"status", "ok"}, {"url", mock.url()}});
   });
 
-  http.Post("/_mock/reset", [&mock, state](const Request&, Response& response) {
-    Config config;
-    {
-      std::lock_guard<std::mutex> lock(state->mutex);
-      config = state->loaded;
-    }
-    mock.reset(config);
+  http.Post("/_mock/reset", [&mock](const Request&, Response& response) {
+    mock.reset();
     send_json(response, {{"status", "reset"}});
   });
 
   http.Post("/_mock/config", [&mock, state](const Request& request, Response& response) {
     guarded(response, [&] {
-      std::string app_url = request.has_param("app_url") ? request.get_param_value("app_url") : state->app_url;
+      std::string app_url;
+      {
+        std::lock_guard<std::mutex> lock(state->mutex);
+        app_url = request.has_param("app_url") ? request.get_param_value("app_url") : state->app_url;
+      }
       Resolver resolve = table_resolver({{"app", app_url}, {"discord", mock.url()}});
       auto reader = body_reader(request, "POST /_mock/config");
       YAML::Node root = body_map(reader, "the config");
@@ -113,7 +110,6 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
       Config config = parse_config(reader, root, resolve, app_url);
       {
         std::lock_guard<std::mutex> lock(state->mutex);
-        state->loaded = config;
         state->app_url = app_url;
       }
       mock.reset(config);

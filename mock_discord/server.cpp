@@ -53,6 +53,8 @@ std::string url_host(const std::string& host) {
 
 struct Server::Impl {
   ServerOptions options;
+  std::mutex base_mutex;  // not `lifecycle`: stop() holds that while admin handlers finish
+  Config base;            // what reset() returns to
   World world;
   FailureEngine failures;
   Journal journal;
@@ -67,7 +69,7 @@ struct Server::Impl {
   int port = 0;
 
   Impl(Config config, ServerOptions options_)
-      : options(std::move(options_)), world(config), failures(config.failures) {}
+      : options(std::move(options_)), base(config), world(config), failures(config.failures) {}
 
   void stop_internal_server() {
     http.stop();
@@ -144,9 +146,22 @@ void Server::set_redirect_uris(const std::string& application_id, const std::vec
 }
 
 void Server::reset(Config config) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->base_mutex);
+    impl_->base = config;
+  }
   impl_->failures.replace(config.failures);
   impl_->journal.clear();
   impl_->world.reset(std::move(config));
+}
+
+void Server::reset() {
+  Config config;
+  {
+    std::lock_guard<std::mutex> lock(impl_->base_mutex);
+    config = impl_->base;
+  }
+  reset(std::move(config));
 }
 
 std::string Server::issue_code(const std::string& user, const std::string& application_id,

@@ -55,8 +55,11 @@ class Server {
   void set_signed_in(const std::string& user);     // username or id; "" signs out
   // Replaces the redirect URIs of an application ("" = the first one).
   void set_redirect_uris(const std::string& application_id, const std::vector<std::string>& uris);
-  // A fresh world: no codes, tokens, grants, rules or journal entries.
+  // A fresh world: no codes, tokens, grants, rules or journal entries. With a
+  // config, that config from now on; without, the last one given (to the
+  // constructor or to reset).
   void reset(Config config);
+  void reset();
   // A valid authorization code, as if `user` had approved `scopes` for the
   // application at `redirect_uri` (forge_callback's attacker code).
   std::string issue_code(const std::string& user, const std::string& application_id,

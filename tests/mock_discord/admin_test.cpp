@@ -47,6 +47,17 @@ TEST_CASE("admin: reset goes back to the loaded config") {
   CHECK(mock.server.config().signed_in == "nelly");
 }
 
+TEST_CASE("admin: reset goes back to the config a C++ reset(config) gave") {
+  MockFixture mock;
+  mock_discord::Config config = mock.server.config();
+  config.users.push_back({"6", "bob"});
+  config.signed_in = "bob";
+  mock.server.reset(config);
+  mock.server.set_signed_in("nelly");
+  post(mock, "/_mock/reset", "");
+  CHECK(mock.server.config().signed_in == "bob");
+}
+
 TEST_CASE("admin: config loads a world from YAML or JSON, with ${app}") {
   MockFixture mock;
   post(mock, "/_mock/config", "users:\n  - {id: \"5\", username: bob}\nconsent: auto\n");

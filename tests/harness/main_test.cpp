@@ -1,0 +1,118 @@
+// build/bin/harness as users and CI run it: exit codes 0/1/2, one console
+// line per scenario, the closing "N passed, N failed" line, located load
+// errors, and the report files.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;
+};
+
+Outcome run_harness(const std::string& arguments) {
+  const std::string command = std::string(BIN_DIR) + "/harness " + arguments + " 2>&1";
+  Outcome outcome;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) outcome.output.append(buffer, n);
+  int status = ::pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+// A scratch folder of scenario files, removed afterwards.
+struct Scratch {
+  fs::path root = fs::temp_directory_path() / ("harness-main-" + std::to_string(::getpid()));
+  Scratch() {
+    fs::remove_all(root);
+    fs::create_directories(root);
+  }
+  ~Scratch() { fs::remove_all(root); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(root / name) << text;
+    return (root / name).string();
+  }
+};
+
+const char* const passing = R"(name: passes
+app: {kind: none}
+steps:
+  - request: {url: "${discord}/api/v10/users/@me"}
+    expect: {status: 401, json: {message: "401: Unauthorized", code: 0}}
+)";
+
+const char* const failing = R"(name: fails
+app: {kind: none}
+steps:
+  - request: {url: "${discord}/api/v10/users/@me"}
+    expect: {status: 200}
+)";
+
+}  // namespace
+
+TEST_CASE("harness run: exit 0 when every scenario passed") {
+  Scratch scratch;
+  scratch.write("a.yaml", passing);
+  auto outcome = run_harness("run " + scratch.root.string());
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output.find("PASS  passes") != std::string::npos);
+  CHECK(outcome.output.find("\n1 passed, 0 failed\n") != std::string::npos);
+}
+
+TEST_CASE("harness run: exit 1 and the failure's details when one failed; reports are written") {
+  Scratch scratch;
+  scratch.write("a.yaml", passing);
+  scratch.write("b.yaml", failing);
+  const std::string junit = (scratch.root / "out.xml").string(), json = (scratch.root / "out.json").string();
+  auto outcome = run_harness("run " + scratch.root.string() + " --jobs 2 --junit " + junit + " --json " + json);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 1);
+  CHECK(outcome.output.find("FAIL  fails") != std::string::npos);
+  CHECK(outcome.output.find("expect.status (" + (scratch.root / "b.yaml").string() + ":5)") != std::string::npos);
+  CHECK(outcome.output.find("expected: 200") != std::string::npos);
+  CHECK(outcome.output.find("actual:   401") != std::string::npos);
+  CHECK(outcome.output.find("\n1 passed, 1 failed\n") != std::string::npos);
+  CHECK(fs::file_size(junit) > 0);
+  CHECK(fs::file_size(json) > 0);
+}
+
+TEST_CASE("harness run and check: exit 2 with a located error for an invalid file") {
+  Scratch scratch;
+  const std::string path = scratch.write("broken.yaml", "name: broken\nsteps:\n  - open: /\n    expct: {status: 200}\n");
+  for (const std::string verb : {"run", "check"}) {
+    auto outcome = run_harness(verb + " " + path);
+    INFO(outcome.output);
+    CHECK(outcome.exit_code == 2);
+    CHECK(outcome.output.find(path + ":4:5: unknown key 'expct' in step 1 (did you mean 'expect'?)") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("harness: bad usage exits 2") {
+  CHECK(run_harness("").exit_code == 2);
+  CHECK(run_harness("run").exit_code == 2);
+  CHECK(run_harness("run --jobs 0 x.yaml").exit_code == 2);
+  auto outcome = run_harness("run --shard 5/4 " + std::string(PROJECT_ROOT) + "/scenarios");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 2);
+}
+
+TEST_CASE("harness list: one line per selected scenario") {
+  auto outcome = run_harness("list --tag ngrok " + std::string(PROJECT_ROOT) + "/scenarios");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output.find("stale ngrok URL after a tunnel restart") != std::string::npos);
+  CHECK(outcome.output.find("sign in with Discord") == std::string::npos);
+}
