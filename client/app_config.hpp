@@ -17,6 +17,9 @@ struct AppConfig {
   std::string host = "127.0.0.1";
   int port = 5000;        // 0: any free port
   bool pkce = false;      // S256 PKCE on every sign-in
+  // Where sign-in starts; /login serves it too (the pages link there). The
+  // callback is served at the path of oauth.redirect_uri.
+  std::string login_path = "/login";
   int keep_alive_seconds = 2;  // short, so that stop() returns quickly
 };
 

@@ -15,8 +15,9 @@
 #include "client/pages.hpp"
 #include "client/problems.hpp"
 #include "client/session_store.hpp"
-#include "support/sockets.hpp"
 #include "support/errors.hpp"
+#include "support/sockets.hpp"
+#include "support/text.hpp"
 #include "support/url.hpp"
 
 namespace client {
@@ -32,6 +33,12 @@ std::string printable(const std::string& text) {
   std::string out;
   for (unsigned char c : text) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
   return out;
+}
+
+// The app serves its callback where its redirect URI points.
+std::string callback_path(const std::string& redirect_uri) {
+  auto url = support::parse_url(redirect_uri);
+  return url ? url->path : "/callback";
 }
 
 void send_html(httplib::Response& res, int status, const std::string& html) {
@@ -128,8 +135,12 @@ void ReferenceApp::Impl::build_server() {
                              "form-action 'self'; frame-ancestors 'none'"}});
 
   http->Get("/", [this](const httplib::Request& req, httplib::Response& res) { home(req, res); });
-  http->Get("/login", [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
-  http->Get("/callback", [this](const httplib::Request& req, httplib::Response& res) { callback(req, res); });
+  // cpp-httplib patterns are regular expressions: paths are matched literally.
+  for (const std::string& path : {std::string("/login"), config.login_path})
+    http->Get(support::text::regex_escape(path),
+              [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
+  http->Get(support::text::regex_escape(callback_path(config.oauth.redirect_uri)),
+            [this](const httplib::Request& req, httplib::Response& res) { callback(req, res); });
   http->Get("/me", [this](const httplib::Request& req, httplib::Response& res) { me(req, res); });
   // GET too, so a plain link works; signing someone out is all a forged request could do.
   http->Get("/logout", [this](const httplib::Request& req, httplib::Response& res) { logout(req, res); });

@@ -26,6 +26,7 @@ struct AppSettings {
   std::string token_url;      // ${discord}/api/oauth2/token
   std::string api_base;       // ${discord}/api/v10
   bool pkce = false;          // the reference app only; a command reads DISCORD_PKCE if it cares
+  std::string login_path = "/login";  // the reference app serves sign-in there
   std::chrono::milliseconds ready_timeout{10000};
 };
 

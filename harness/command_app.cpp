@@ -7,16 +7,17 @@
 // PYTHONUNBUFFERED=1 is added (unless set) so that a Python app's output
 // reaches the report even when it is killed.
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 
 #include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -38,17 +39,7 @@ std::string join(const std::vector<std::string>& words, const std::string& separ
   return out;
 }
 
-bool accepts_connections(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return connected;
-}
+using support::accepts_connections;
 
 std::string describe_wait_status(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
@@ -99,11 +90,13 @@ class CommandApp : public AppUnderTest {
 
   void stop() override {
     if (pid_ <= 0) return;
-    bool exited = leader_exited();
+    // `sh -c` may leave the real app as a child that outlives the shell on
+    // SIGTERM: the grace period waits for the whole group, not just its leader.
+    bool exited = leader_exited() && !group_has_live_members();
     if (!exited) {
       ::kill(-pid_, SIGTERM);
       auto deadline = Clock::now() + options_.stop_grace;
-      while (!(exited = leader_exited()) && Clock::now() < deadline)
+      while (!(exited = leader_exited() && !group_has_live_members()) && Clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     // The leader is a zombie or still running: its pid still names the
@@ -128,6 +121,30 @@ class CommandApp : public AppUnderTest {
   std::string describe() const override { return "command `" + options_.command + "`"; }
 
  private:
+  // Whether a process of the app's group other than a zombie still runs
+  // (read from /proc: a zombie leader still answers kill(-pgid, 0)).
+  bool group_has_live_members() const {
+    namespace fs = std::filesystem;
+    std::error_code error;
+    for (fs::directory_iterator it("/proc", fs::directory_options::skip_permission_denied, error), end;
+         !error && it != end; it.increment(error)) {
+      const fs::directory_entry& entry = *it;
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line)) continue;
+      // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after the last ')'.
+      std::size_t close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream fields(line.substr(close + 1));
+      char state = 0;
+      long parent = 0, group = 0;
+      if (fields >> state >> parent >> group && group == pid_ && state != 'Z') return true;
+    }
+    return false;
+  }
+
   // Has the process exited? Leaves it unreaped (WNOWAIT), so that its pid
   // keeps naming the process group until stop() reaps it.
   bool leader_exited() const {

@@ -83,7 +83,16 @@ class Checker {
     failures_.push_back(failure);
   }
 
-  std::string text(const std::string& raw) const { return expand(raw, world_.lookup()); }
+  // An expected text that expands to "" would match anything: that is an
+  // error in the scenario, never a pass.
+  std::optional<std::string> text(const std::string& key, const std::string& raw) {
+    std::string value = expand(raw, world_.lookup());
+    if (value.empty()) {
+      fail(key, "'" + raw + "'", "it expands to an empty string, which would match anything");
+      return std::nullopt;
+    }
+    return value;
+  }
   std::string expected_text(const std::string& raw) const { return expand_expected(raw, world_.lookup()); }
 
   std::vector<Failure> take() { return std::move(failures_); }
@@ -96,7 +105,23 @@ class Checker {
   std::vector<Failure> failures_;
 };
 
+// Keys that claim something is absent from the page: with no page at all
+// they would hold vacuously, so they fail unless the step expects exactly that.
+void check_no_page(const Expect& expect, const StepAnswer& answer, Checker& check) {
+  if (answer.status != 0 || (expect.transport_error && *expect.transport_error)) return;
+  std::vector<std::string> vacuous;
+  if (!expect.body_not_contains.empty()) vacuous.push_back("body_not_contains");
+  if (expect.not_signed_in_as) vacuous.push_back("not_signed_in_as");
+  if (expect.consent_page && !*expect.consent_page) vacuous.push_back("consent_page");
+  for (const auto& header : expect.headers)
+    if (!header.value) vacuous.push_back("headers." + header.name);
+  for (const auto& key : vacuous)
+    check.fail(key, "a page to check", describe_answer(answer),
+               "expect." + key + " needs a page, and the step got none (add transport_error: true if that is the point)");
+}
+
 void check_answer(const Expect& expect, const StepAnswer& answer, Checker& check) {
+  check_no_page(expect, answer, check);
   if (expect.status) {
     bool ok = false;
     std::vector<std::string> allowed;
@@ -107,25 +132,25 @@ void check_answer(const Expect& expect, const StepAnswer& answer, Checker& check
     if (!ok) check.fail("status", join(allowed, " or "), describe_answer(answer));
   }
   if (expect.url) {
-    const std::string prefix = check.text(*expect.url);
-    if (!url_matches_prefix(answer.url, prefix)) check.fail("url", "starts with " + prefix, answer.url);
+    if (auto prefix = check.text("url", *expect.url))
+      if (!url_matches_prefix(answer.url, *prefix)) check.fail("url", "starts with " + *prefix, answer.url);
   }
   if (expect.hops) {
     std::vector<std::string> prefixes;
-    for (const auto& raw : *expect.hops) prefixes.push_back(check.text(raw));
+    for (const auto& raw : *expect.hops) prefixes.push_back(check.text("hops", raw).value_or("(empty)"));
     bool ok = prefixes.size() == answer.hop_urls.size();
     for (std::size_t i = 0; ok && i < prefixes.size(); ++i) ok = url_matches_prefix(answer.hop_urls[i], prefixes[i]);
     if (!ok) check.fail("hops", join(prefixes, "\n                    "), join(answer.hop_urls, "\n                    "));
   }
   for (const auto& raw : expect.body_contains) {
-    const std::string needle = check.text(raw);
-    if (answer.body.find(needle) == std::string::npos)
-      check.fail("body_contains", "a body containing '" + needle + "'", excerpt(answer.body));
+    auto needle = check.text("body_contains", raw);
+    if (needle && answer.body.find(*needle) == std::string::npos)
+      check.fail("body_contains", "a body containing '" + *needle + "'", excerpt(answer.body));
   }
   for (const auto& raw : expect.body_not_contains) {
-    const std::string needle = check.text(raw);
-    if (answer.body.find(needle) != std::string::npos)
-      check.fail("body_not_contains", "a body without '" + needle + "'", excerpt(answer.body));
+    auto needle = check.text("body_not_contains", raw);
+    if (needle && answer.body.find(*needle) != std::string::npos)
+      check.fail("body_not_contains", "a body without '" + *needle + "'", excerpt(answer.body));
   }
   if (expect.json) {
     const nlohmann::json expected = expand_expected_json(*expect.json, check.world().lookup());
@@ -137,14 +162,16 @@ void check_answer(const Expect& expect, const StepAnswer& answer, Checker& check
     }
   }
   for (const auto& header : expect.headers) {
-    auto actual = answer.headers.get(header.name);
+    // A header may come several times (Set-Cookie): one matching value is enough.
+    const std::vector<std::string> values = answer.headers.get_all(header.name);
     if (!header.value) {
-      if (actual) check.fail("headers." + header.name, "absent", *actual);
+      if (!values.empty()) check.fail("headers." + header.name, "absent", join(values, " | "));
       continue;
     }
     const std::string expected = check.expected_text(*header.value);
-    if (!actual || !matches_expected_text(expected, *actual))
-      check.fail("headers." + header.name, expected, actual ? *actual : "(absent)");
+    bool matched = false;
+    for (const auto& value : values) matched = matched || matches_expected_text(expected, value);
+    if (!matched) check.fail("headers." + header.name, expected, values.empty() ? "(absent)" : join(values, " | "));
   }
   if (expect.consent_page) {
     bool shown = answer.body.find(mock_discord::consent_form::marker) != std::string::npos;
@@ -155,7 +182,11 @@ void check_answer(const Expect& expect, const StepAnswer& answer, Checker& check
   if (expect.signed_in_as) {
     auto user = check.world().find_user(*expect.signed_in_as);
     const std::string username = user ? user->username : *expect.signed_in_as;
-    bool ok = answer.status >= 200 && answer.status < 300 && answer.body.find(username) != std::string::npos;
+    // Discord's own pages (the consent screen) show the username too: being
+    // signed in means the app's page shows it.
+    const bool on_discord = url_matches_prefix(answer.url, check.world().mock().url() + "/");
+    bool ok = answer.status >= 200 && answer.status < 300 && !on_discord &&
+              answer.body.find(username) != std::string::npos;
     if (!ok)
       check.fail("signed_in_as", "a 2xx page showing '" + username + "'",
                  describe_answer(answer) + " " + answer.url + ": " + excerpt(answer.body));

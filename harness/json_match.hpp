@@ -19,9 +19,13 @@ struct JsonMismatch {
 // nullopt when `actual` holds `expected`; else the first difference.
 std::optional<JsonMismatch> match_json_subset(const nlohmann::json& expected, const nlohmann::json& actual);
 
+// The longest value a re: pattern is matched against.
+constexpr std::size_t max_regex_subject = 8 * 1024;
+
 // Whether `text` is "re:PATTERN" and PATTERN matches `value` fully, or
 // equals `value` otherwise. An invalid pattern throws std::regex_error (the
-// loader has checked every pattern written in a file).
+// loader has checked every pattern written in a file); a value longer than
+// max_regex_subject throws std::length_error.
 bool matches_expected_text(const std::string& expected, const std::string& value);
 
 }  // namespace harness

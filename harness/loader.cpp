@@ -38,7 +38,7 @@ const std::vector<std::string> expect_keys = {"status",       "url",           "
 // Expectations about the world rather than about an answer: any step may list them.
 const std::vector<std::string> world_expect_keys = {"discord", "no_leaks"};
 
-const auto longest_wait = std::chrono::seconds(60);
+const auto longest_wait = std::chrono::hours(1);  // longer is a typo, not a test
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -211,6 +211,9 @@ class ScenarioLoader {
     read_world(root["discord"], early);
     rules_ = std::make_unique<PlaceholderRules>(scenario_.app.tunnel == AppSpec::Tunnel::ngrok, scenario_.users);
     if (root["app"]) check_placeholders(reader_, root["app"], rules_->lookup(Section::app));
+    // Reports show these as written; an unknown placeholder is still an error.
+    for (const char* key : {"name", "about", "tags", "skip"})
+      if (root[key]) check_placeholders(reader_, root[key], rules_->lookup(Section::app));
     read_steps(root);
   }
 
@@ -711,7 +714,10 @@ class ScenarioLoader {
         reader_.fail(code, "'tunnel_error' needs a tunnel: set 'tunnel: ngrok' in the app: section");
     }
     if (node["discord"]) expect.discord = read_discord_expectation(value(node, "discord", where), where);
-    if (node["no_leaks"]) expect.no_leaks = flag(node, "no_leaks", where);
+    if (node["no_leaks"]) {
+      expect.no_leaks = flag(node, "no_leaks", where);
+      if (!*expect.no_leaks) reader_.fail(node["no_leaks"], "'no_leaks: false' checks nothing; write 'no_leaks: true' or leave it out");
+    }
     if (node["transport_error"]) expect.transport_error = flag(node, "transport_error", where);
     return expect;
   }

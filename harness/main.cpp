@@ -2,6 +2,9 @@
 // docs/scenario-format.md, "Running"). A thin shell over the harness library.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "harness/report.hpp"
@@ -30,7 +33,37 @@ harness::Selection selection_of(const Arguments& arguments) {
   return selection;
 }
 
+// A report that cannot be written must not cost the run: its folder is
+// checked before anything runs.
+void check_report_path(const std::string& option, const std::string& path) {
+  if (path.empty()) return;
+  std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+  if (!std::filesystem::is_directory(folder) || ::access(folder.c_str(), W_OK) != 0)
+    throw support::UsageError(option + " " + path + ": cannot write into " + folder.string());
+}
+
+// Writes every requested report, each on its own; returns false when one failed.
+bool write_reports(const Arguments& arguments, const harness::RunSummary& summary) {
+  bool ok = true;
+  auto write = [&](const std::string& path, void (*writer)(const std::string&, const harness::RunSummary&)) {
+    if (path.empty()) return;
+    try {
+      writer(path, summary);
+    } catch (const std::exception& error) {
+      std::cerr << "harness: " << error.what() << std::endl;
+      ok = false;
+    }
+  };
+  write(arguments.junit, harness::write_junit_report);
+  write(arguments.json, harness::write_json_report);
+  write(arguments.html, harness::write_html_report);
+  return ok;
+}
+
 int run_command(const Arguments& arguments) {
+  check_report_path("--junit", arguments.junit);
+  check_report_path("--json", arguments.json);
+  check_report_path("--report", arguments.html);
   harness::LoadedSuite suite = harness::load_suite(arguments.paths);
   if (!suite.ok()) {
     for (const auto& error : suite.errors) std::cerr << error << "\n\n";
@@ -38,6 +71,10 @@ int run_command(const Arguments& arguments) {
     return static_cast<int>(support::ExitCode::invalid_input);
   }
   const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
+  // A mistyped --tag or --name must not turn a CI gate green by running nothing.
+  if (selected.empty() && !suite.scenarios.empty() && (!arguments.tags.empty() || !arguments.name_glob.empty()))
+    throw support::UsageError("no scenario matches the --tag/--name filters (" + std::to_string(suite.scenarios.size()) +
+                              " scenarios loaded; `harness list` shows them)");
 
   harness::RunOptions options;
   options.jobs = arguments.jobs;
@@ -46,11 +83,10 @@ int run_command(const Arguments& arguments) {
   harness::RunSummary summary = harness::run_scenarios(selected, options, [](const harness::ScenarioResult& result) {
     std::cout << harness::console_report(result) << std::flush;
   });
-  if (!arguments.junit.empty()) harness::write_junit_report(arguments.junit, summary);
-  if (!arguments.json.empty()) harness::write_json_report(arguments.json, summary);
-  if (!arguments.html.empty()) harness::write_html_report(arguments.html, summary);
+  const bool reports_written = write_reports(arguments, summary);
   std::cout << summary.closing_line() << std::endl;
-  return summary.count(harness::ScenarioResult::Outcome::failed) == 0 ? 0 : 1;
+  if (summary.count(harness::ScenarioResult::Outcome::failed) > 0) return static_cast<int>(support::ExitCode::failed);
+  return reports_written ? 0 : static_cast<int>(support::ExitCode::system);
 }
 
 }  // namespace

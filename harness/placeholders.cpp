@@ -183,14 +183,4 @@ Lookup with_step_answers(Lookup base, AnswerBodies bodies) {
   };
 }
 
-std::string regex_escape(const std::string& text) {
-  static const std::string special = "\\^$.|?*+()[]{}";
-  std::string result;
-  for (char c : text) {
-    if (special.find(c) != std::string::npos) result += '\\';
-    result += c;
-  }
-  return result;
-}
-
 }  // namespace harness

@@ -17,7 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/text.hpp"
+
 namespace harness {
+
+using support::text::regex_escape;
 
 // A malformed or unknown placeholder. It derives from std::invalid_argument
 // because that is what mock_discord's Resolver contract throws; `offset` is
@@ -89,7 +93,6 @@ std::string expand_expected(const std::string& text, const Lookup& lookup);
 nlohmann::json expand_json(const nlohmann::json& value, const Lookup& lookup);
 nlohmann::json expand_expected_json(const nlohmann::json& value, const Lookup& lookup);
 
-// A regular-expression-safe copy of `text`.
-std::string regex_escape(const std::string& text);
+
 
 }  // namespace harness

@@ -16,6 +16,7 @@ client::AppConfig reference_config(const AppSettings& settings, int port) {
   config.host = "127.0.0.1";
   config.port = port;
   config.pkce = settings.pkce;
+  config.login_path = settings.login_path;
   config.oauth.client_id = settings.client_id;
   config.oauth.client_secret = settings.client_secret;
   config.oauth.redirect_uri = settings.redirect_uri;

@@ -46,7 +46,8 @@ std::string console_report(const ScenarioResult& result) {
     if (step != previous_step) out << "      " << step << '\n';
     previous_step = step;
     if (failure.expectation.empty()) {
-      out << "        " << failure.message << '\n';
+      // Messages may span lines (a located load error, an app's output).
+      for (const auto& line : split_lines(failure.message)) out << "        " << line << '\n';
       if (!failure.where.empty()) out << "        at " << failure.where << '\n';
       continue;
     }

@@ -70,9 +70,9 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::stea
   std::vector<std::uint64_t> step_first_sequence;
   for (const Step& step : scenario.steps) {
     step_first_sequence.push_back(next_journal_sequence(world));
-    if (since(started) > static_cast<double>(scenario.timeout.count())) {
+    if (scenario.timeout && since(started) > static_cast<double>(scenario.timeout->count())) {
       result.failures.push_back(step_failure(scenario, step, "the scenario ran out of time (timeout " +
-                                                                 support::format_duration(scenario.timeout) + ")"));
+                                                                 support::format_duration(*scenario.timeout) + ")"));
       break;
     }
     std::optional<StepAnswer> answer;

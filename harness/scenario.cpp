@@ -38,8 +38,12 @@ bool produces_answer(const Action& step_action) {
 }
 
 int Expect::line_of(const std::string& key) const {
-  auto found = lines.find(key);
-  return found == lines.end() ? line : found->second;
+  // "headers.Location" and "json.user.id" live on the line of their top-level key.
+  for (const std::string& candidate : {key, key.substr(0, key.find('.'))}) {
+    auto found = lines.find(candidate);
+    if (found != lines.end()) return found->second;
+  }
+  return line;
 }
 
 std::string Step::label() const {

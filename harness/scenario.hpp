@@ -196,7 +196,7 @@ struct Scenario {
   std::string file;           // as given to the loader
   int name_line = 0;          // of `name:`, for "duplicate name" errors
   std::optional<std::string> skip;  // extension: a reason; the scenario is reported skipped
-  Duration timeout = std::chrono::seconds(60);  // extension: the whole scenario's budget
+  std::optional<Duration> timeout;  // extension: the whole scenario's budget; none by default
 
   // The `discord:` section stays YAML: its placeholders (${app}) resolve only
   // when the world is set up. `discord` is a null node when the file has none.

@@ -110,6 +110,7 @@ AppSettings ScenarioWorld::app_settings() const {
   settings.token_url = mock_->url() + "/api/oauth2/token";
   settings.api_base = mock_->url() + "/api/v10";
   settings.pkce = scenario_.app.pkce;
+  settings.login_path = scenario_.app.login_path;
   settings.ready_timeout = scenario_.app.ready_timeout;
   return settings;
 }
@@ -182,7 +183,10 @@ std::optional<std::string> ScenarioWorld::placeholder(const std::string& name) c
   if (name == "app") return app_url();
   if (name == "tunnel" || name == "tunnel.previous") {
     if (!tunnel_) throw PlaceholderError("${" + name + "} needs a tunnel (set app: {tunnel: ngrok})", 0);
-    return name == "tunnel" ? tunnel_->url() : tunnel_->previous_url();
+    if (name == "tunnel") return tunnel_->url();
+    if (tunnel_->previous_url().empty())
+      throw PlaceholderError("${tunnel.previous}: the tunnel has had only one URL so far (no restart yet)", 0);
+    return tunnel_->previous_url();
   }
   if (name == "client_id") return application().id;
   if (name == "client_secret") return application().secret;

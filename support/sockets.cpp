@@ -24,14 +24,19 @@ int ephemeral_range_start() {
   return 32768;
 }
 
-bool can_bind(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw SystemError(std::string("cannot create a socket: ") + std::strerror(errno));
-  reuse_address_only(fd);
+sockaddr_in loopback_address(int port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(static_cast<uint16_t>(port));
+  return address;
+}
+
+bool can_bind(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw SystemError(std::string("cannot create a socket: ") + std::strerror(errno));
+  reuse_address_only(fd);
+  sockaddr_in address = loopback_address(port);
   bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(fd);
   return ok;
@@ -55,6 +60,15 @@ int pick_free_port() {
   }
   throw SystemError("cannot find a free port on 127.0.0.1 between " + std::to_string(low) + " and " +
                     std::to_string(high));
+}
+
+bool accepts_connections(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address = loopback_address(port);
+  bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
 }
 
 }  // namespace support

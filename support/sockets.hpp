@@ -16,4 +16,7 @@ void reuse_address_only(int socket_fd);
 // in the meantime. Throws SystemError when none can be found.
 int pick_free_port();
 
+// Whether something accepts TCP connections on 127.0.0.1:port now.
+bool accepts_connections(int port);
+
 }  // namespace support

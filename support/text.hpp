@@ -28,6 +28,17 @@ inline bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// `text` with every regular-expression operator escaped, to match literally.
+inline std::string regex_escape(const std::string& text) {
+  static const std::string special = "\\^$.|?*+()[]{}";
+  std::string result;
+  for (char c : text) {
+    if (special.find(c) != std::string::npos) result += '\\';
+    result += c;
+  }
+  return result;
+}
+
 // An RFC 9110 token: what a header name may be.
 inline bool is_http_token(const std::string& text) {
   if (text.empty()) return false;

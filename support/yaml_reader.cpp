@@ -70,7 +70,13 @@ void YamlReader::check_map(const YAML::Node& node, const std::vector<std::string
     const std::string& key = it->first.Scalar();
     bool known = false;
     for (const auto& candidate : allowed) known = known || candidate == key;
-    if (!known) fail(it->first, "unknown key '" + key + "' in " + where + did_you_mean(key, allowed));
+    if (known) continue;
+    std::string hint = did_you_mean(key, allowed);
+    if (hint.empty()) {  // nothing close: name them all, the closest is among them
+      for (const auto& candidate : allowed) hint += (hint.empty() ? " (valid keys: " : ", ") + candidate;
+      hint += ")";
+    }
+    fail(it->first, "unknown key '" + key + "' in " + where + hint);
   }
 }
 

@@ -180,3 +180,21 @@ TEST_CASE("output keeps only the tail") {
   CHECK(last_lines("a\nb\nc\n", 2) == "b\nc\n");
   CHECK(last_lines("a\nb", 5) == "a\nb");
 }
+
+TEST_CASE("the grace period after SIGTERM waits for the app under `sh -c`, not just the shell") {
+  TempDir dir;
+  // Not exec'ed: the shell leads the group and dies at once on SIGTERM,
+  // while the app needs a moment to shut down cleanly.
+  std::ofstream(dir.path / "graceful.py") << R"(import http.server, os, signal, sys, time
+def shut_down(*_):
+    time.sleep(0.3)
+    open("clean-exit", "w").write("done")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, shut_down)
+http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), http.server.BaseHTTPRequestHandler).serve_forever()
+)";
+  auto app = make_command_app({"python3 graceful.py; true", dir.path.string()});
+  app->start(settings());
+  app->stop();
+  CHECK(fs::exists(dir.path / "clean-exit"));
+}

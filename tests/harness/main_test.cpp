@@ -116,3 +116,18 @@ TEST_CASE("harness list: one line per selected scenario") {
   CHECK(outcome.output.find("stale ngrok URL after a tunnel restart") != std::string::npos);
   CHECK(outcome.output.find("sign in with Discord") == std::string::npos);
 }
+
+TEST_CASE("harness run: filters that select nothing and unwritable reports are usage errors, before running") {
+  auto no_match = run_harness("run --tag no-such-tag " + std::string(PROJECT_ROOT) + "/scenarios");
+  INFO(no_match.output);
+  CHECK(no_match.exit_code == 2);
+  CHECK(no_match.output.find("no scenario matches") != std::string::npos);
+  Scratch scratch;
+  scratch.write("a.yaml", passing);
+  auto unwritable = run_harness("run " + scratch.root.string() + " --junit /nonexistent-folder/report.xml");
+  INFO(unwritable.output);
+  CHECK(unwritable.exit_code == 2);
+  CHECK(unwritable.output.find("--junit /nonexistent-folder/report.xml: cannot write into /nonexistent-folder") !=
+        std::string::npos);
+  CHECK(unwritable.output.find("PASS") == std::string::npos);
+}

@@ -121,3 +121,86 @@ steps:
   REQUIRE_FALSE(result.passed());
   CHECK(failure_text(result).find("cannot start") != std::string::npos);
 }
+
+TEST_CASE("claims that would hold vacuously fail instead") {
+  SECTION("${tunnel.previous} before any restart has no value") {
+    auto result = run_text(R"(name: no previous
+app: {tunnel: ngrok}
+steps:
+  - open: ${app}/login
+    expect: {url: "${tunnel.previous}"}
+)");
+    CHECK(failure_text(result).find("the tunnel has had only one URL so far") != std::string::npos);
+  }
+  SECTION("Discord's consent page shows the username, but nobody is signed in to the app") {
+    auto result = run_text(R"(name: consent is not sign-in
+steps:
+  - open: ${app}/login
+    expect: {signed_in_as: nelly}
+)");
+    CHECK(failure_text(result).find("signed_in_as | a 2xx page showing 'nelly'") != std::string::npos);
+  }
+  SECTION("no page at all is not a page without the user") {
+    auto result = run_text(std::string("name: app down\nsteps:") + sign_in + R"(
+  - app: stop
+  - open: ${app}/me
+    expect: {not_signed_in_as: nelly, body_not_contains: nelly}
+)");
+    const std::string text = failure_text(result);
+    INFO(text);
+    CHECK(text.find("step 4 | not_signed_in_as | a page to check | no answer: ERR_CONNECTION_REFUSED") !=
+          std::string::npos);
+    CHECK(text.find("body_not_contains | a page to check") != std::string::npos);
+  }
+  SECTION("... unless the step expects no answer") {
+    auto result = run_text(std::string("name: app down on purpose\nsteps:") + sign_in + R"(
+  - app: stop
+  - open: ${app}/me
+    expect: {transport_error: true, not_signed_in_as: nelly}
+)");
+    INFO(failure_text(result));
+    CHECK(result.passed());
+  }
+}
+
+TEST_CASE("headers expectations see every value of a repeated header") {
+  // A one-line app in another language (the app contract) that sets two cookies.
+  auto result = run_text(R"yaml(name: cookies
+app:
+  kind: command
+  command: >-
+    exec python3 -c "import http.server as h, os;
+    H = type('H', (h.BaseHTTPRequestHandler,), {'do_GET': lambda s: (s.send_response(200),
+    s.send_header('Set-Cookie', 'a=1'), s.send_header('Set-Cookie', 'session=x; Max-Age=0'),
+    s.end_headers(), s.wfile.write(b'hi'))});
+    h.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()"
+steps:
+  - open: ${app}/
+    expect:
+      headers: {Set-Cookie: "re:session=.*", X-No-Such-Header: null}
+  - open: ${app}/
+    expect:
+      headers: {Set-Cookie: "re:nothing=.*"}
+)yaml");
+  const std::string text = failure_text(result);
+  INFO(text);
+  CHECK(text.find("step 1") == std::string::npos);
+  CHECK(text.find("step 2 | headers.Set-Cookie | re:nothing=.* | a=1 | session=x; Max-Age=0") != std::string::npos);
+}
+
+TEST_CASE("the reference app serves sign-in at login_path and the callback at redirect_path") {
+  auto result = run_text(R"(name: other paths
+app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
+discord:
+  applications: [{id: "157730590492196864", redirect_uris: ["${app}/auth/discord/cb"]}]
+steps:
+  - open: ${app}/auth/discord
+    expect: {consent_page: true}
+  - consent: approve
+    expect:
+      signed_in_as: nelly
+      hops: ["${discord}/oauth2/authorize/consent", "${app}/auth/discord/cb?code=", "${app}/me"]
+)");
+  INFO(failure_text(result));
+  CHECK(result.passed());
+}

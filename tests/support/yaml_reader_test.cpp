@@ -29,6 +29,12 @@ TEST_CASE("unknown key names file, line, column and the closest key") {
         "     |     ^");
 }
 
+TEST_CASE("an unknown key far from every valid one lists the valid keys") {
+  auto reader = YamlReader::from_string("s.yaml", "foo: 1\n");
+  std::string message = error_of([&] { reader.check_map(reader.root(), {"name", "steps"}, "the scenario"); });
+  CHECK(message.rfind("s.yaml:1:1: unknown key 'foo' in the scenario (valid keys: name, steps)", 0) == 0);
+}
+
 TEST_CASE("duplicate keys are errors") {
   std::string message = error_of([] { YamlReader::from_string("d.yaml", "a: 1\nb: 2\na: 3\n"); });
   CHECK(message.rfind("d.yaml:3:1: duplicate key 'a'", 0) == 0);
