@@ -655,8 +655,12 @@ class ScenarioLoader {
     if (node["redirect_uris"]) {
       YAML::Node uris = value(node, "redirect_uris", where);
       change.redirect_uris = reader_.string_list(uris, "'redirect_uris' in " + where);
-      if (change.redirect_uris->size() > 10)
-        reader_.fail(uris, "Discord allows at most 10 redirect URIs, found " + std::to_string(change.redirect_uris->size()));
+      // The mock's own check; a URI with placeholders is checked once expanded, when the step runs.
+      if (auto problem = mock_discord::check_redirect_uris(*change.redirect_uris)) {
+        if (!problem->index) reader_.fail(uris, problem->message);
+        if ((*change.redirect_uris)[*problem->index].find("${") == std::string::npos)
+          reader_.fail(uris[*problem->index], problem->message);
+      }
     }
     if (node["application"]) {
       change.application = text(node, "application", where);

@@ -12,6 +12,7 @@
 
 #include "mock_discord/failures.hpp"
 #include "mock_discord/placeholders.hpp"
+#include "mock_discord/request_params.hpp"
 #include "mock_discord/scopes.hpp"
 #include "mock_discord/server.hpp"
 #include "mock_discord/world.hpp"
@@ -83,17 +84,22 @@ std::vector<std::string> scopes_of(const support::YamlReader& reader, const YAML
 void install_admin_routes(httplib::Server& http, Server& mock) {
   auto state = std::make_shared<AdminState>();
   state->app_url = app_url_of(mock.config());
+  // POST bodies are read whole: `curl -d` sends YAML as a form, which
+  // cpp-httplib alone would cap at 8 KiB (see reading_whole_body).
+  auto post = [&http](const char* path, HttpHandler handler) {
+    http.Post(path, reading_whole_body(std::move(handler)));
+  };
 
   http.Get("/_mock/health", [&mock](const Request&, Response& response) {
     send_json(response, {{"status", "ok"}, {"url", mock.url()}});
   });
 
-  http.Post("/_mock/reset", [&mock](const Request&, Response& response) {
+  post("/_mock/reset", [&mock](const Request&, Response& response) {
     mock.reset();
     send_json(response, {{"status", "reset"}});
   });
 
-  http.Post("/_mock/config", [&mock, state](const Request& request, Response& response) {
+  post("/_mock/config", [&mock, state](const Request& request, Response& response) {
     guarded(response, [&] {
       std::string app_url;
       {
@@ -119,7 +125,7 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
     });
   });
 
-  http.Post("/_mock/clock", [&mock](const Request& request, Response& response) {
+  post("/_mock/clock", [&mock](const Request& request, Response& response) {
     guarded(response, [&] {
       auto reader = body_reader(request, "POST /_mock/clock");
       YAML::Node body = body_map(reader, "the clock request");
@@ -130,7 +136,7 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
     });
   });
 
-  http.Post("/_mock/failures", [&mock](const Request& request, Response& response) {
+  post("/_mock/failures", [&mock](const Request& request, Response& response) {
     guarded(response, [&] {
       auto reader = body_reader(request, "POST /_mock/failures");
       FailureRule rule = parse_failure_rule(reader, body_map(reader, "the failure rule"), "the failure rule");
@@ -175,7 +181,7 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
                          {"active_tokens", mock.active_tokens()}});
   });
 
-  http.Post("/_mock/issue_code", [&mock](const Request& request, Response& response) {
+  post("/_mock/issue_code", [&mock](const Request& request, Response& response) {
     guarded(response, [&] {
       auto reader = body_reader(request, "POST /_mock/issue_code");
       YAML::Node body = body_map(reader, "the issue_code request");
@@ -194,7 +200,7 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
     });
   });
 
-  http.Post("/_mock/world", [&mock](const Request& request, Response& response) {
+  post("/_mock/world", [&mock](const Request& request, Response& response) {
     guarded(response, [&] {
       auto reader = body_reader(request, "POST /_mock/world");
       YAML::Node body = body_map(reader, "the world change");

@@ -58,6 +58,8 @@ void approve(World::State& state, const AuthorizationRequest& request, httplib::
     } else {
       support::Params params{{"code", state.issue_code_locked(request)}};
       if (request.state) params.emplace_back("state", *request.state);
+      if (request.guild_id) params.emplace_back("guild_id", *request.guild_id);
+      if (request.permissions) params.emplace_back("permissions", *request.permissions);
       location = with_query(request.redirect_uri, params);
     }
   }
@@ -120,6 +122,12 @@ void handle_authorize(World& world, const httplib::Request& http_request, httpli
   auto scopes = parse_scopes(query.get("scope"));
   if (!scopes) return redirect_with_error(response, request, "invalid_scope", kInvalidScopeDescription);
   request.scopes = *scopes;
+  // The mock has no server picker: the bot joins the guild asked for, with
+  // the permissions asked for.
+  if (covers(request.scopes, {"bot"})) {
+    if (query.has("guild_id")) request.guild_id = query.get("guild_id");
+    if (query.has("permissions")) request.permissions = query.get("permissions");
+  }
   if (query.has("code_challenge") && !request.implicit) {
     if (query.get("code_challenge_method") != "S256")
       return redirect_with_error(response, request, "invalid_request", "Unsupported \"code_challenge_method\"");

@@ -201,12 +201,8 @@ Application parse_application(const Reader& in, const YAML::Node& node, const st
   if (node["public"]) app.is_public = in.yaml().boolean(node["public"], "'public'");
   if (YAML::Node uris = node["redirect_uris"]) {
     app.redirect_uris = in.string_list(uris, "'redirect_uris'");
-    if (app.redirect_uris.size() > 10)
-      in.yaml().fail(uris, "Discord allows at most 10 redirect URIs, found " +
-                               std::to_string(app.redirect_uris.size()));
-    for (std::size_t i = 0; i < app.redirect_uris.size(); ++i)
-      if (!is_redirect_uri(app.redirect_uris[i]))
-        in.yaml().fail(uris[i], "not a redirect URI (scheme:..., no #fragment): '" + app.redirect_uris[i] + "'");
+    if (auto problem = check_redirect_uris(app.redirect_uris))
+      in.yaml().fail(problem->index ? uris[*problem->index] : uris, problem->message);
   } else {
     app.redirect_uris = {default_app_url + "/callback"};
   }
@@ -334,18 +330,39 @@ std::string endpoint_name(Endpoint endpoint) { return name_of(endpoint_table, en
 
 std::optional<Endpoint> endpoint_from_name(const std::string& name) { return value_of(endpoint_table, name); }
 
+std::optional<ApiPath> split_api_path(const std::string& path) {
+  if (!starts_with(path, "/api") || (path.size() > 4 && path[4] != '/')) return std::nullopt;
+  ApiPath api{path.substr(4), 0};  // "/oauth2/token", "/v10/users/@me"
+  // "/v", 1 to 4 digits without a leading zero, then '/' or the end.
+  std::size_t end = 2;
+  while (end < api.rest.size() && end < 6 && std::isdigit(static_cast<unsigned char>(api.rest[end]))) ++end;
+  bool versioned = starts_with(api.rest, "/v") && end > 2 && api.rest[2] != '0' &&
+                   (end == api.rest.size() || api.rest[end] == '/');
+  if (versioned) {
+    api.version = std::stoi(api.rest.substr(2, end - 2));
+    api.rest = api.rest.substr(end);
+  }
+  return api;
+}
+
+std::optional<RedirectUriProblem> check_redirect_uris(const std::vector<std::string>& uris) {
+  constexpr std::size_t kMaxRedirectUris = 10;
+  if (uris.size() > kMaxRedirectUris)
+    return RedirectUriProblem{std::nullopt, "Discord allows at most " + std::to_string(kMaxRedirectUris) +
+                                                " redirect URIs, found " + std::to_string(uris.size())};
+  for (std::size_t i = 0; i < uris.size(); ++i)
+    if (!is_redirect_uri(uris[i]))
+      return RedirectUriProblem{i, "not a redirect URI (scheme:..., no #fragment): '" + uris[i] + "'"};
+  return std::nullopt;
+}
+
 Endpoint classify_path(const std::string& raw_path) {
   // httplib routes on the decoded path, so /api/users/%40me is /api/users/@me.
   std::string path = support::percent_decode(raw_path).value_or(raw_path);
   if (path == "/oauth2/authorize" || path == "/oauth2/authorize/consent") return Endpoint::authorize;
-  if (!starts_with(path, "/api/")) return Endpoint::other;
-  std::string rest = path.substr(4);  // "/oauth2/token", "/v10/users/@me"
-  if (starts_with(rest, "/v") && rest.size() > 2 && std::isdigit(static_cast<unsigned char>(rest[2]))) {
-    std::size_t end = 2;
-    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
-    if (end < rest.size() && rest[end] != '/') return Endpoint::other;
-    rest = rest.substr(end);
-  }
+  auto api = split_api_path(path);
+  if (!api) return Endpoint::other;
+  const std::string& rest = api->rest;
   if (rest == "/oauth2/token") return Endpoint::token;
   if (rest == "/oauth2/token/revoke") return Endpoint::revoke;
   if (rest == "/users/@me") return Endpoint::users_me;

@@ -55,6 +55,24 @@ std::optional<Endpoint> endpoint_from_name(const std::string& name);
 // Which endpoint a request path addresses (versioned or not); `other` when none.
 Endpoint classify_path(const std::string& path);
 
+// A path under /api: what follows the optional /vN, and N (0 when
+// unversioned). Versions are written as Discord writes them, without leading
+// zeros: /api/v0/x and /api/v06/x have no version, their rest is /v0/x and /v06/x.
+struct ApiPath {
+  std::string rest;
+  int version = 0;
+};
+// nullopt when the path is neither /api nor under /api/.
+std::optional<ApiPath> split_api_path(const std::string& path);
+
+// Discord's rules for an application's registered redirect URIs: at most 10,
+// each scheme:... (custom schemes too, for PKCE) without a #fragment.
+struct RedirectUriProblem {
+  std::optional<std::size_t> index;  // the offending URI; nullopt: the list is too long
+  std::string message;
+};
+std::optional<RedirectUriProblem> check_redirect_uris(const std::vector<std::string>& uris);
+
 struct RateLimitRule {
   int limit = 0;
   Duration per{0};

@@ -31,6 +31,7 @@
 #include "mock_discord/http_response.hpp"
 #include "mock_discord/ids.hpp"
 #include "mock_discord/journal.hpp"
+#include "mock_discord/rate_limits.hpp"
 #include "support/errors.hpp"
 #include "support/url.hpp"
 
@@ -132,21 +133,21 @@ int status_of(const std::string& raw) {
 }
 
 // The request as the internal server gets it: hop-by-hop headers replaced,
-// the body re-framed with Content-Length, and Connection: close.
+// the body re-framed with Content-Length, and Connection: close. The length
+// is always explicit, 0 for no body: cpp-httplib reads a POST without one
+// until the connection ends, which would stall it for its read timeout.
 std::string upstream_request(const HttpRequest& request) {
   static const char* const hop_by_hop[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
                                            "content-length", "expect", "te", "trailer", "upgrade"};
   std::string out = request.method + " " + request.target + " HTTP/1.1\r\n";
-  bool has_body_framing = false;
   for (const auto& [name, value] : request.headers) {
     const std::string key = lower(name);
     bool skip = false;
     for (const char* hop : hop_by_hop) skip = skip || key == hop;
-    has_body_framing = has_body_framing || key == "content-length" || key == "transfer-encoding";
     if (!skip) out += name + ": " + value + "\r\n";
   }
   if (!request.header("Host")) out += "Host: 127.0.0.1\r\n";
-  if (has_body_framing || !request.body.empty()) out += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
+  out += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   out += "Connection: close\r\n\r\n";
   out += request.body;
   return out;
@@ -396,8 +397,9 @@ struct FrontDoor::Impl {
   // the end of the answer, so a client that has its answer finds it journaled.
   using Recorder = std::function<void(int)>;
 
+  // `form`: the request's form body, when it has one.
   void answer(int fd, const HttpRequest& request, const std::optional<FailureRule>& rule, Endpoint endpoint,
-              const Recorder& record) {
+              const support::Params& form, const Recorder& record) {
     auto reply = [&](const CannedResponse& response) {
       record(response.status);
       send_all(fd, serialize_response(response, request.method == "HEAD"));
@@ -406,10 +408,15 @@ struct FrontDoor::Impl {
     const auto kind = rule ? rule->kind : FailureRule::Kind::delay_only;
     switch (kind) {
       case FailureRule::Kind::status: return reply(status_rule_response(*rule));
-      case FailureRule::Kind::error:
-        return reply(error_response(endpoint, rule->error).value_or(status_message_response(400)));
-      case FailureRule::Kind::rate_limit:
-        return reply(rate_limited_response(rule->retry_after, rule->scope, bucket_hash(endpoint_name(endpoint)), clock()));
+      case FailureRule::Kind::error: {
+        std::string grant_type = support::find_param(form, "grant_type").value_or("");
+        return reply(error_response(endpoint, rule->error, grant_type).value_or(status_message_response(400)));
+      }
+      case FailureRule::Kind::rate_limit: {
+        int limit = options.route_limit ? options.route_limit(endpoint) : kNominalRateLimit;
+        return reply(rate_limited_response(rule->retry_after, rule->scope, bucket_hash(endpoint_name(endpoint)),
+                                           clock(), limit));
+      }
       case FailureRule::Kind::fault: return fault(fd, request, rule->fault, record);
       case FailureRule::Kind::delay_only: break;
     }
@@ -457,10 +464,13 @@ struct FrontDoor::Impl {
     entry.path = path;
     entry.endpoint = endpoint_name(classify_path(path));
     if (auto query = support::parse_form(request.query())) entry.query = *query;
+    std::optional<std::uint64_t> opened;  // journaled on arrival, once it is classified
     auto record = [&](int status) {
       if (admin) return;
+      const double latency = std::chrono::duration<double, std::milli>(SteadyClock::now() - began).count();
+      if (opened) return journal.close(*opened, status, latency, clock());
       entry.status = status;
-      entry.latency_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - began).count();
+      entry.latency_ms = latency;
       entry.virtual_time_ms = clock();
       journal.record(std::move(entry));
     };
@@ -484,19 +494,22 @@ struct FrontDoor::Impl {
     }
 
     if (admin && !admin_allowed(request, connection)) return refuse(403);
+    support::Params form;
     auto type = request.header("Content-Type");
     if (type && lower(*type).compare(0, 33, "application/x-www-form-urlencoded") == 0)
-      if (auto form = support::parse_form(request.body)) entry.form = *form;
+      form = support::parse_form(request.body).value_or(support::Params{});
+    entry.form = form;
 
     const Endpoint endpoint = classify_path(path);
     auto rule = failures.decide(endpoint, path);
     if (rule) entry.rule = rule->describe();
+    if (!admin) opened = journal.open(entry);
     if (rule && rule->delay.count() > 0 && !stop_signal.sleep_for(rule->delay)) {
       record(0);  // stopping: the delayed answer never comes
       ::close(fd);
       return;
     }
-    answer(fd, request, rule, endpoint, record);
+    answer(fd, request, rule, endpoint, form, record);
   }
 };
 

@@ -48,6 +48,9 @@ struct FrontDoorOptions {
   Duration request_timeout = std::chrono::seconds(30);   // the whole request
   Duration hang_limit = std::chrono::seconds(30);        // fault: hang
   Duration upstream_timeout = std::chrono::seconds(60);  // the internal server's answer
+  // X-RateLimit-Limit of a rate_limit rule's 429: the Server gives the
+  // route's limit from the config; unset, the nominal 50.
+  std::function<int(Endpoint)> route_limit;
 };
 
 class FrontDoor {

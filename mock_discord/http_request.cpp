@@ -72,10 +72,12 @@ std::optional<ParseResult> parse_request_line(std::string_view line, HttpRequest
   if (request.target[0] != '/' && !(request.target == "*" && request.method == "OPTIONS"))
     return failure(400, "the request target is not a path");
   if (request.version == "HTTP/1.1" || request.version == "HTTP/1.0") return std::nullopt;
+  // Well formed but unsupported is bad input too: 400, not 505, since no
+  // answer to bad input may be a 5xx that no failure rule scripted.
   if (request.version.size() == 8 && request.version.compare(0, 5, "HTTP/") == 0 &&
       std::isdigit(static_cast<unsigned char>(request.version[5])) && request.version[6] == '.' &&
       std::isdigit(static_cast<unsigned char>(request.version[7])))
-    return failure(505, "HTTP version " + request.version.substr(5) + " is not supported");
+    return failure(400, "HTTP version " + request.version.substr(5) + " is not supported");
   return failure(400, "invalid HTTP version");
 }
 

@@ -3,9 +3,10 @@
 //
 // Decisions (Discord's edge answers the same ways):
 // - CRLF and bare LF both end lines; blank lines before the request line are skipped.
-// - Request line: METHOD SP target SP HTTP/1.0|HTTP/1.1. Any other version is
-//   505; anything else malformed is 400, reported as soon as the first bytes
-//   show it (a TLS handshake or binary junk does not wait for a timeout).
+// - Request line: METHOD SP target SP HTTP/1.0|HTTP/1.1. Any other version,
+//   and anything else malformed, is 400 (bad input never gets a 5xx),
+//   reported as soon as the first bytes show it (a TLS handshake or binary
+//   junk does not wait for a timeout).
 // - HTTP/1.1 needs exactly one Host header. Obsolete line folding is 400.
 // - Bodies: Content-Length (digits only; repeats must agree) or
 //   Transfer-Encoding: chunked (decoded here; extensions and trailers are
@@ -52,7 +53,7 @@ struct ParseResult {
   HttpRequest request;
   bool head_complete = false;
   std::size_t consumed = 0;  // complete: the bytes this request used
-  int error_status = 0;      // error: 400, 413, 414, 431 or 505
+  int error_status = 0;      // error: 400, 413, 414 or 431
   std::string error;         // error: what is wrong, in words
 };
 

@@ -43,4 +43,17 @@ std::string verify_key(const std::string& application_id) {
 
 std::string bucket_hash(const std::string& route) { return hex(support::sha256("mock_discord bucket " + route)).substr(0, 32); }
 
+GuildCounts approximate_counts(const std::string& guild_id) {
+  const std::string digest = support::sha256("mock_discord guild counts " + guild_id);
+  auto number = [&](std::size_t offset) {
+    std::uint32_t value = 0;
+    for (std::size_t i = offset; i < offset + 4; ++i) value = value << 8 | static_cast<unsigned char>(digest[i]);
+    return value;
+  };
+  GuildCounts counts;
+  counts.members = 2 + static_cast<int>(number(0) % 5000);
+  counts.online = 1 + static_cast<int>(number(4) % static_cast<std::uint32_t>(counts.members));
+  return counts;
+}
+
 }  // namespace mock_discord

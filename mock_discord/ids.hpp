@@ -1,7 +1,7 @@
 // Values that look like Discord's: codes and tokens (30 alphanumerics from
 // the seeded generator, so a seed replays a run), snowflake ids (checked and
-// ordered; the config supplies them), an application's verify key and
-// rate-limit bucket names.
+// ordered; the config supplies them), an application's verify key,
+// rate-limit bucket names and guilds' approximate counts.
 #pragma once
 
 #include <cstdint>
@@ -25,5 +25,14 @@ bool is_snowflake(const std::string& text);
 std::string verify_key(const std::string& application_id);
 // 32 hex characters naming a rate-limit bucket, stable per route.
 std::string bucket_hash(const std::string& route);
+
+// A guild's approximate_member_count and approximate_presence_count
+// (/users/@me/guilds?with_counts=true). The config has neither, so both are
+// derived from the guild id: stable across runs, 1 <= online <= members.
+struct GuildCounts {
+  int members = 0;
+  int online = 0;
+};
+GuildCounts approximate_counts(const std::string& guild_id);
 
 }  // namespace mock_discord

@@ -46,7 +46,7 @@ std::string JournalEntry::to_line() const {
   return out.str();
 }
 
-void Journal::record(JournalEntry entry) {
+std::uint64_t Journal::open(JournalEntry entry) {
   entry.query = redact(entry.query);
   entry.form = redact(entry.form);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -54,6 +54,25 @@ void Journal::record(JournalEntry entry) {
   ++counts_[entry.endpoint];
   entries_.push_back(std::move(entry));
   while (entries_.size() > capacity_) entries_.pop_front();
+  return entries_.back().sequence;
+}
+
+void Journal::close(std::uint64_t sequence, int status, double latency_ms, std::int64_t virtual_time_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Sequences are consecutive in the deque; an entry already dropped by the
+  // bound (or a clear()) has nothing left to update.
+  if (entries_.empty() || sequence < entries_.front().sequence || sequence > entries_.back().sequence) return;
+  JournalEntry& entry = entries_[static_cast<std::size_t>(sequence - entries_.front().sequence)];
+  entry.status = status;
+  entry.latency_ms = latency_ms;
+  entry.virtual_time_ms = virtual_time_ms;
+}
+
+void Journal::record(JournalEntry entry) {
+  const int status = entry.status;
+  const double latency = entry.latency_ms;
+  const std::int64_t time = entry.virtual_time_ms;
+  close(open(std::move(entry)), status, latency, time);
 }
 
 std::vector<JournalEntry> Journal::entries() const {

@@ -40,6 +40,11 @@ support::Params redact(const support::Params& params);
 class Journal {
  public:
   explicit Journal(std::size_t capacity = 10000) : capacity_(capacity) {}
+  // A request is counted when it arrives (open), so a request the mock is
+  // still delaying or hanging already counts; close() adds its outcome.
+  std::uint64_t open(JournalEntry entry);
+  void close(std::uint64_t sequence, int status, double latency_ms, std::int64_t virtual_time_ms);
+  // open() and close() at once, for a request answered on arrival.
   void record(JournalEntry entry);
   std::vector<JournalEntry> entries() const;
   std::vector<JournalEntry> last(std::size_t count) const;

@@ -11,10 +11,16 @@ namespace mock_discord {
 namespace {
 
 // The nominal bucket of REST routes the config does not limit.
-const RateLimitRule kNominalRule{50, std::chrono::seconds(1)};
+const RateLimitRule kNominalRule{kNominalRateLimit, std::chrono::seconds(1)};
 
 bool is_rest(Endpoint endpoint) {
   return endpoint == Endpoint::users_me || endpoint == Endpoint::guilds || endpoint == Endpoint::oauth2_me;
+}
+
+// The config's rule for the route, when it sets one.
+const RateLimitRule* configured_rule(const Config& config, Endpoint endpoint) {
+  auto configured = config.rate_limits.find(endpoint);
+  return configured != config.rate_limits.end() && configured->second.limit > 0 ? &configured->second : nullptr;
 }
 
 }  // namespace
@@ -28,10 +34,10 @@ std::string format_seconds(double seconds) {
 RateLimitOutcome take_rate_limit(World::State& state, Endpoint endpoint, const std::string& caller,
                                  std::int64_t now_ms) {
   RateLimitOutcome outcome;
-  auto configured = state.config.rate_limits.find(endpoint);
-  bool enforced = configured != state.config.rate_limits.end() && configured->second.limit > 0;
+  const RateLimitRule* configured = configured_rule(state.config, endpoint);
+  bool enforced = configured != nullptr;
   if (!enforced && !is_rest(endpoint)) return outcome;
-  const RateLimitRule& rule = enforced ? configured->second : kNominalRule;
+  const RateLimitRule& rule = enforced ? *configured : kNominalRule;
 
   std::string route = endpoint_name(endpoint);
   RateBucket& bucket = state.rate_buckets[route + "\n" + caller];
@@ -40,8 +46,7 @@ RateLimitOutcome take_rate_limit(World::State& state, Endpoint endpoint, const s
   std::string bucket_id = bucket_hash(route);
 
   if (bucket.used >= rule.limit && enforced) {
-    CannedResponse rejection = rate_limited_response(reset_after, "user", bucket_id, now_ms);
-    rejection.headers.insert(rejection.headers.begin(), {"X-RateLimit-Limit", std::to_string(rule.limit)});
+    CannedResponse rejection = rate_limited_response(reset_after, "user", bucket_id, now_ms, rule.limit);
     outcome.headers = rejection.headers;
     outcome.rejection = std::move(rejection);
     return outcome;
@@ -53,6 +58,13 @@ RateLimitOutcome take_rate_limit(World::State& state, Endpoint endpoint, const s
                      {"X-RateLimit-Reset-After", format_seconds(reset_after)},
                      {"X-RateLimit-Bucket", bucket_id}};
   return outcome;
+}
+
+int route_limit(World& world, Endpoint endpoint) {
+  World::State& state = world.state();
+  std::lock_guard lock(state.mutex);
+  const RateLimitRule* configured = configured_rule(state.config, endpoint);
+  return (configured ? *configured : kNominalRule).limit;
 }
 
 }  // namespace mock_discord

@@ -22,12 +22,19 @@ struct RateLimitOutcome {
   std::optional<CannedResponse> rejection;  // a 429 when the bucket was empty
 };
 
+// Requests per second in the nominal bucket: Discord's global limit.
+constexpr int kNominalRateLimit = 50;
+
 // Counts one request by `caller` (a user id, client id or address) to
 // `endpoint`. Routes without a rule are never refused, but the REST routes
 // still carry headers from a nominal bucket (Discord always sends them):
 // limit 50 per second, Discord's global limit. Call with the world's mutex held.
 RateLimitOutcome take_rate_limit(World::State& state, Endpoint endpoint, const std::string& caller,
                                  std::int64_t now_ms);
+
+// The X-RateLimit-Limit `endpoint` reports: the config's limit, else the
+// nominal 50. For 429s that failure rules script. Locks the world's mutex.
+int route_limit(World& world, Endpoint endpoint);
 
 // Seconds as Discord writes them in headers: "1.500".
 std::string format_seconds(double seconds);

@@ -14,6 +14,7 @@
 #include "mock_discord/request_params.hpp"
 #include "mock_discord/responses.hpp"
 #include "mock_discord/state.hpp"
+#include "support/text.hpp"
 
 namespace mock_discord {
 namespace {
@@ -164,6 +165,17 @@ std::optional<CannedResponse> read_limit(const StrictParams& query, int& limit) 
   return std::nullopt;
 }
 
+// `with_counts`: a query boolean, true/false or 1/0.
+std::optional<CannedResponse> read_with_counts(const StrictParams& query, bool& with_counts) {
+  with_counts = false;
+  if (!query.has("with_counts")) return std::nullopt;
+  const std::string text = query.get("with_counts");
+  const std::string value = support::text::lower(text);
+  with_counts = value == "true" || value == "1";
+  if (with_counts || value == "false" || value == "0") return std::nullopt;
+  return invalid_form_body("with_counts", "BOOLEAN_TYPE_COERCE", "Value \"" + text + "\" is not a valid boolean.");
+}
+
 }  // namespace
 
 void handle_users_me(World& world, const httplib::Request& request, httplib::Response& response) {
@@ -180,7 +192,9 @@ void handle_guilds(World& world, const httplib::Request& request, httplib::Respo
   StrictParams query = query_params(request);
   if (!query.ok()) return answer(response, caller, status_message_response(400));
   int limit = 0;
-  for (auto refusal : {check_snowflake(query, "before"), check_snowflake(query, "after"), read_limit(query, limit)})
+  bool with_counts = false;
+  for (auto refusal : {check_snowflake(query, "before"), check_snowflake(query, "after"), read_limit(query, limit),
+                       read_with_counts(query, with_counts)})
     if (refusal) return answer(response, caller, *refusal);
 
   std::vector<Guild> guilds = caller.user.guilds;
@@ -208,6 +222,11 @@ void handle_guilds(World& world, const httplib::Request& request, httplib::Respo
     item["owner"] = guild.owner;
     item["permissions"] = guild.permissions;
     item["features"] = nlohmann::ordered_json::array();
+    if (with_counts) {
+      GuildCounts counts = approximate_counts(guild.id);
+      item["approximate_member_count"] = counts.members;
+      item["approximate_presence_count"] = counts.online;
+    }
     body.push_back(item);
   }
   answer(response, caller, json_response(200, body));

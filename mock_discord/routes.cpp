@@ -6,11 +6,11 @@
 
 #include <httplib.h>
 
-#include <cctype>
 #include <exception>
 
 #include "mock_discord/handlers.hpp"
 #include "mock_discord/http_response.hpp"
+#include "mock_discord/request_params.hpp"
 #include "mock_discord/responses.hpp"
 #include "mock_discord/world.hpp"
 
@@ -38,23 +38,6 @@ const Route kPageRoutes[] = {
     {"/oauth2/authorize/consent", "POST", handle_consent},
 };
 
-// Splits /api[/vN]REST into REST and N (0 when unversioned); false when
-// the path is not under /api.
-bool split_api_path(const std::string& path, std::string& rest, int& version) {
-  if (path.compare(0, 4, "/api") != 0 || (path.size() > 4 && path[4] != '/')) return false;
-  rest = path.substr(4);
-  version = 0;
-  if (rest.compare(0, 2, "/v") == 0) {
-    std::size_t end = 2;
-    while (end < rest.size() && end < 6 && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
-    if (end > 2 && (end == rest.size() || rest[end] == '/')) {
-      version = std::stoi(rest.substr(2, end - 2));
-      rest = rest.substr(end);
-    }
-  }
-  return true;
-}
-
 void dispatch_routes(World& world, const httplib::Request& request, httplib::Response& response,
                      const std::string& path, const Route* begin, const Route* end) {
   bool path_known = false;
@@ -68,18 +51,18 @@ void dispatch_routes(World& world, const httplib::Request& request, httplib::Res
 }
 
 void dispatch(World& world, const httplib::Request& request, httplib::Response& response) {
-  std::string rest;
-  int version = 0;
-  if (!split_api_path(request.path, rest, version))
+  auto api = split_api_path(request.path);
+  if (!api)
     return dispatch_routes(world, request, response, request.path, std::begin(kPageRoutes), std::end(kPageRoutes));
+  const int version = api->version;
   if (version >= 3 && version <= 5) return send(response, status_message_response(400));
   if (version != 0 && (version < 6 || version > 10)) return send(response, status_message_response(404));
-  if (rest == "/oauth2/authorize") {
+  if (api->rest == "/oauth2/authorize") {
     std::size_t question = request.target.find('?');
     return send_redirect(response,
                          "/oauth2/authorize" + (question == std::string::npos ? "" : request.target.substr(question)));
   }
-  dispatch_routes(world, request, response, rest, std::begin(kApiRoutes), std::end(kApiRoutes));
+  dispatch_routes(world, request, response, api->rest, std::begin(kApiRoutes), std::end(kApiRoutes));
 }
 
 }  // namespace
@@ -96,11 +79,12 @@ void install_discord_routes(httplib::Server& server, World& world) {
     }
   };
   server.Get(pattern, handler);
-  server.Post(pattern, handler);
-  server.Put(pattern, handler);
-  server.Patch(pattern, handler);
-  server.Delete(pattern, handler);
   server.Options(pattern, handler);
+  // Methods that may carry a body (reading_whole_body says why).
+  server.Post(pattern, reading_whole_body(handler));
+  server.Put(pattern, reading_whole_body(handler));
+  server.Patch(pattern, reading_whole_body(handler));
+  server.Delete(pattern, reading_whole_body(handler));
 }
 
 }  // namespace mock_discord

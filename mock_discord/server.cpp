@@ -13,6 +13,7 @@
 #include "mock_discord/failures.hpp"
 #include "mock_discord/front_door.hpp"
 #include "mock_discord/http_response.hpp"
+#include "mock_discord/rate_limits.hpp"
 #include "mock_discord/responses.hpp"
 #include "mock_discord/routes.hpp"
 #include "mock_discord/world.hpp"
@@ -108,6 +109,7 @@ int Server::start() {
   door.port = impl_->options.port;
   door.upstream_port = internal_port;
   door.admin_token = impl_->options.admin_token;
+  door.route_limit = [this](Endpoint endpoint) { return route_limit(impl_->world, endpoint); };
   // Delays and hangs hold a front-door worker but no internal one.
   door.workers = impl_->options.threads + 16;
   impl_->front_door =

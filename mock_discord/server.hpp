@@ -53,7 +53,9 @@ class Server {
   void add_failure(const FailureRule& rule);
   void revoke_tokens_of(const std::string& user);  // username or id
   void set_signed_in(const std::string& user);     // username or id; "" signs out
-  // Replaces the redirect URIs of an application ("" = the first one).
+  // Replaces the redirect URIs of an application ("" = the first one). Throws
+  // support::InputError for an unknown application or URIs a config could not
+  // register (more than 10, not scheme:..., a #fragment).
   void set_redirect_uris(const std::string& application_id, const std::vector<std::string>& uris);
   // A fresh world: no codes, tokens, grants, rules or journal entries. With a
   // config, that config from now on; without, the last one given (to the

@@ -14,7 +14,6 @@ namespace mock_discord {
 namespace {
 
 constexpr int kPruneEvery = 256;
-constexpr std::size_t kMaxRedirectUris = 10;
 
 template <typename Map, typename Predicate>
 void erase_if(Map& map, Predicate predicate) {
@@ -84,7 +83,7 @@ std::string World::State::issue_code_locked(const AuthorizationRequest& request)
   std::string code = new_secret(generator);
   codes[code] = AuthorizationCode{request, clock.now_ms() + config.code_ttl.count()};
   last.code = code;
-  if (request.state) last.state = *request.state;
+  last.state = request.state.value_or("");  // "the state it carried": none clears the last one
   return code;
 }
 
@@ -181,12 +180,7 @@ void World::set_signed_in(const std::string& user) {
 }
 
 void World::set_redirect_uris(const std::string& application_id, const std::vector<std::string>& uris) {
-  if (uris.size() > kMaxRedirectUris)
-    throw support::InputError("redirect_uris: Discord allows at most 10 redirect URIs, got " +
-                              std::to_string(uris.size()));
-  for (const auto& uri : uris)
-    if (uri.find('#') != std::string::npos)
-      throw support::InputError("redirect_uris: '" + uri + "' has a fragment, which Discord rejects");
+  if (auto problem = check_redirect_uris(uris)) throw support::InputError("redirect_uris: " + problem->message);
   std::lock_guard lock(state_->mutex);
   auto& applications = state_->config.applications;
   auto it = application_id.empty() ? applications.begin()

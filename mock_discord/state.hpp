@@ -32,6 +32,9 @@ struct AuthorizationRequest {
   std::optional<std::string> state;
   std::string code_challenge;  // S256; empty without PKCE
   bool implicit = false;       // response_type=token
+  // Bot flows (scope bot): as asked, given back with the code.
+  std::optional<std::string> guild_id;
+  std::optional<std::string> permissions;
 };
 
 struct PendingConsent {

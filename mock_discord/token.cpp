@@ -20,14 +20,8 @@
 namespace mock_discord {
 namespace {
 
-CannedResponse unsupported_grant_type(const std::string& grant_type) {
-  return oauth_error(400, "unsupported_grant_type", "Grant type " + grant_type + " is not supported");
-}
-CannedResponse invalid_client() { return oauth_error(401, "invalid_client"); }
-CannedResponse invalid_code() { return oauth_error(400, "invalid_grant", "Invalid \"code\" in request."); }
-CannedResponse invalid_refresh_token() {
-  return oauth_error(400, "invalid_grant", "Invalid \"refresh_token\" in request");
-}
+CannedResponse invalid_code() { return invalid_grant("authorization_code"); }
+CannedResponse invalid_refresh_token() { return invalid_grant("refresh_token"); }
 CannedResponse missing(const std::string& parameter) {
   return oauth_error(400, "invalid_request", "Missing \"" + parameter + "\" in request.");
 }
@@ -94,7 +88,7 @@ CannedResponse redeem_code_locked(World::State& state, const Application& app, b
   const AuthorizationRequest& bound = it->second.request;
   if (bound.application_id != app.id) return invalid_code();
   if (!form.has("redirect_uri") || form.get("redirect_uri") != bound.redirect_uri)
-    return oauth_error(400, "invalid_request", "Invalid \"redirect_uri\" in request.");
+    return invalid_redirect_uri();
   if (!bound.code_challenge.empty()) {
     if (!form.has("code_verifier")) return oauth_error(400, "invalid_request", "Missing \"code_verifier\"");
     std::string verifier = form.get("code_verifier");
@@ -166,7 +160,9 @@ void handle_token(World& world, const httplib::Request& request, httplib::Respon
   StrictParams form;
   ClientAuth client;
   if (auto refused = read_request(request, form, client)) return send(response, *refused);
-  std::string grant_type = form.has("grant_type") ? form.get("grant_type") : "None";
+  // Discord names a missing grant type None (Python's), an empty one too.
+  std::string grant_type = form.get("grant_type");
+  if (grant_type.empty()) grant_type = "None";
   if (grant_type != "authorization_code" && grant_type != "refresh_token" && grant_type != "client_credentials")
     return send(response, unsupported_grant_type(grant_type));
   answer_client(world, Endpoint::token, client, response,

@@ -31,6 +31,7 @@ class World {
 
   void revoke_tokens_of(const std::string& user);
   void set_signed_in(const std::string& user);
+  // Throws support::InputError for URIs a config could not register either.
   void set_redirect_uris(const std::string& application_id, const std::vector<std::string>& uris);
   std::string issue_code(const std::string& user, const std::string& application_id,
                          const std::string& redirect_uri, const std::vector<std::string>& scopes,

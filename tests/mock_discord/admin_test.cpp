@@ -182,3 +182,26 @@ TEST_CASE("admin: world changes") {
   CHECK(post(mock, "/_mock/world", "{signed_in: nobody}", 400)["error"].get<std::string>().find("nobody") !=
         std::string::npos);
 }
+
+TEST_CASE("admin: world changes refuse redirect URIs the config loader refuses") {
+  MockFixture mock;
+  auto refused = post(mock, "/_mock/world", R"({"redirect_uris": ["not a uri"]})", 400);
+  CHECK(refused["error"] == "redirect_uris: not a redirect URI (scheme:..., no #fragment): 'not a uri'");
+  std::string eleven = "{redirect_uris: [";
+  for (int i = 0; i < 11; ++i) eleven += std::string(i ? ", " : "") + "\"http://x.test/" + std::to_string(i) + "\"";
+  CHECK(post(mock, "/_mock/world", eleven + "]}", 400)["error"] ==
+        "redirect_uris: Discord allows at most 10 redirect URIs, found 11");
+  CHECK(mock.server.config().applications[0].redirect_uris == std::vector<std::string>{kRedirectUri});
+}
+
+TEST_CASE("admin: bodies sent as forms (curl -d) are read whole, far over 8 KiB") {
+  MockFixture mock;
+  // curl -d sends application/x-www-form-urlencoded, which cpp-httplib alone caps at 8 KiB.
+  std::string config = "# " + std::string(100 * 1024, 'x') + "\nseed: 7\nconsent: auto\n";
+  auto answer = mock.http.Post("/_mock/config", config, "application/x-www-form-urlencoded");
+  REQUIRE(answer);
+  INFO(answer->body);
+  CHECK(answer->status == 200);
+  CHECK(mock.server.config().seed == 7);
+  CHECK(mock.server.config().consent == mock_discord::ConsentMode::auto_approve);
+}

@@ -51,6 +51,39 @@ TEST_CASE("approving redirects with the code and the state") {
   CHECK(mock.server.last_issued().state == "xyz ABC/+=");
 }
 
+TEST_CASE("bot flows: the redirect also carries guild_id and permissions") {
+  MockFixture mock;
+  auto bot = with(with(with(code_request("identify bot"), "state", "s"), "guild_id", "41771983423143937"), "permissions", "8");
+  std::string location = mock.approve(bot);
+  auto query = query_of(location);
+  CHECK(param(query, "code").size() == 30);
+  CHECK(location == std::string(kRedirectUri) + "?code=" + param(query, "code") +
+                        "&state=s&guild_id=41771983423143937&permissions=8");  // Discord's order
+
+  auto config = test_config();
+  config.consent = mock_discord::ConsentMode::auto_approve;
+  MockFixture automatic(config);
+  auto only_permissions = query_of(automatic.authorize_redirect(with(code_request("bot"), "permissions", "2048")));
+  CHECK(param(only_permissions, "permissions") == "2048");
+  CHECK(param(only_permissions, "guild_id") == "<absent>");
+
+  // Without the bot scope they are not part of the answer.
+  auto plain = query_of(automatic.authorize_redirect(with(with(code_request(), "guild_id", "1"), "permissions", "8")));
+  CHECK(param(plain, "code").size() == 30);
+  CHECK(param(plain, "guild_id") == "<absent>");
+  CHECK(param(plain, "permissions") == "<absent>");
+}
+
+TEST_CASE("a consent form far over 8 KiB is read whole") {
+  MockFixture mock;
+  std::string token = mock.open_consent(code_request());
+  // cpp-httplib alone would refuse a form over 8 KiB with 413.
+  auto answer = mock.raw_post_form("/oauth2/authorize/consent", {{"consent_token", token}, {"decision", "approve"},
+                                                                 {"padding", std::string(100 * 1024, 'a')}});
+  CHECK(answer.status_line() == "HTTP/1.1 302 Found");
+  CHECK(param(query_of(location_in(answer)), "code").size() == 30);
+}
+
 TEST_CASE("without a state the redirect carries none") {
   MockFixture mock;
   std::string location = mock.approve(code_request());

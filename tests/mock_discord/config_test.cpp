@@ -359,6 +359,9 @@ TEST_CASE("paths are classified as Discord's endpoints, versioned or not") {
   CHECK(classify_path("/api/v10/oauth2/@me") == Endpoint::oauth2_me);
   CHECK(classify_path("/api/vx/oauth2/token") == Endpoint::other);
   CHECK(classify_path("/api/v10x/oauth2/token") == Endpoint::other);
+  for (const char* unknown : {"/api/v0/oauth2/token", "/api/v00/oauth2/token", "/api/v06/users/@me", "/api/v/users/@me"})
+    CHECK(classify_path(unknown) == Endpoint::other);
+  CHECK(classify_path("/api/v99/users/@me") == Endpoint::users_me);  // a version, if not one Discord serves
   CHECK(classify_path("/oauth2/token") == Endpoint::other);
   CHECK(classify_path("/api/users/@me/") == Endpoint::other);
   CHECK(classify_path("/_mock/health") == Endpoint::other);

@@ -285,6 +285,25 @@ TEST_CASE("error rules answer Discord's body for that error") {
   CHECK(mock.server.codes_redeemed() == 0);  // answered at the door: the code was never seen
 }
 
+TEST_CASE("an invalid_grant rule on a refresh request answers the refresh-token text") {
+  MockFixture mock;
+  Tokens tokens = mock.login();
+  FailureRule error;
+  error.endpoint = Endpoint::token;
+  error.kind = FailureRule::Kind::error;
+  error.error = "invalid_grant";
+  error.times = std::nullopt;
+  mock.server.add_failure(error);
+  auto refresh = mock.post_form("/api/oauth2/token", {{"grant_type", "refresh_token"}, {"refresh_token", tokens.refresh}},
+                                basic_auth(kClientId, kClientSecret));
+  REQUIRE(refresh);
+  CHECK(refresh->status == 400);
+  CHECK(refresh->body == R"({"error": "invalid_grant", "error_description": "Invalid \"refresh_token\" in request"})");
+  auto code = mock.exchange("any");
+  REQUIRE(code);
+  CHECK(code->body == R"({"error": "invalid_grant", "error_description": "Invalid \"code\" in request."})");
+}
+
 TEST_CASE("rate_limit rules answer 429 with Discord's body and headers") {
   MockFixture mock;
   FailureRule limit;
@@ -302,6 +321,25 @@ TEST_CASE("rate_limit rules answer 429 with Discord's body and headers") {
   CHECK(answer->get_header_value("Retry-After") == "2");
   CHECK(answer->get_header_value("X-RateLimit-Scope") == "user");
   CHECK(answer->has_header("X-RateLimit-Bucket"));
+  CHECK(answer->get_header_value("X-RateLimit-Limit") == "50");  // the nominal bucket the route's answers report
+}
+
+TEST_CASE("a rate_limit rule reports the route's configured limit, as the config's own 429 does") {
+  auto config = test_config();
+  config.rate_limits[Endpoint::users_me] = {5, std::chrono::seconds(5)};
+  MockFixture mock(config);
+  FailureRule limit;
+  limit.endpoint = Endpoint::users_me;
+  limit.kind = FailureRule::Kind::rate_limit;
+  mock.server.add_failure(limit);
+  auto answer = mock.get("/api/users/@me");
+  REQUIRE(answer);
+  CHECK(answer->status == 429);
+  CHECK(answer->get_header_value("X-RateLimit-Limit") == "5");
+  CHECK(answer->get_header_value("X-RateLimit-Remaining") == "0");
+  auto normal = mock.get("/api/users/@me");
+  REQUIRE(normal);
+  CHECK(normal->get_header_value("X-RateLimit-Limit") == "5");
 }
 
 TEST_CASE("rules for any endpoint leave the admin API alone") {
@@ -329,8 +367,32 @@ TEST_CASE("garbage and malformed requests get Discord's 400, never a crash") {
     CHECK(answer.body() == R"({"message": "400: Bad Request", "code": 0})");
   }
   CHECK(last_entry(mock).status == 400);
-  CHECK(raw_exchange(mock.port, "GET / HTTP/2.0\r\n\r\n").status_line() == "HTTP/1.1 505 HTTP Version Not Supported");
+  for (const char* version : {"HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0"}) {
+    INFO(version);
+    auto answer = raw_exchange(mock.port, std::string("GET /api/users/@me ") + version + "\r\nHost: a\r\n\r\n");
+    CHECK(answer.status_line() == "HTTP/1.1 400 Bad Request");  // bad input is never an unscripted 5xx
+    CHECK(answer.body() == R"({"message": "400: Bad Request", "code": 0})");
+    CHECK(last_entry(mock).status == 400);
+  }
   check_answered_normally(mock);
+}
+
+TEST_CASE("a POST without Content-Length is a POST without a body, answered at once") {
+  MockFixture mock;
+  const std::string auth = basic_auth(kClientId, kClientSecret).begin()->second;
+  // What `curl -u ID:SECRET -X POST URL` sends: no Content-Length, no body.
+  auto bodiless = [&](const std::string& target) {
+    return raw_exchange(mock.port, "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth + "\r\n\r\n");
+  };
+  for (const char* target : {"/api/oauth2/token?grant_type=client_credentials&scope=identify", "/api/v10/oauth2/token/revoke"}) {
+    INFO(target);
+    auto answer = bodiless(target);
+    CHECK(answer.status_line() == "HTTP/1.1 400 Bad Request");
+    CHECK(answer.body() == R"({"error": "unsupported_grant_type", "error_description": "Grant type None is not supported"})");
+  }
+  auto legacy = bodiless("/api/oauth2/authorize?client_id=1&scope=identify");
+  CHECK(legacy.status_line() == "HTTP/1.1 302 Found");
+  CHECK(location_in(legacy) == "/oauth2/authorize?client_id=1&scope=identify");
 }
 
 TEST_CASE("bodies over 1 MiB are 413; 1 MiB is not") {
@@ -342,10 +404,10 @@ TEST_CASE("bodies over 1 MiB are 413; 1 MiB is not") {
   auto entry = last_entry(mock);
   CHECK(entry.path == "/api/oauth2/token");
   CHECK(entry.status == 413);
-  // Not a form: cpp-httplib itself refuses form bodies over 8 KiB.
-  auto limit = mock.http.Post("/api/oauth2/token", std::string(1024 * 1024, 'a'), "application/octet-stream");
+  auto limit = mock.http.Post("/api/oauth2/token", "a=" + std::string(1024 * 1024 - 2, 'a'), "application/x-www-form-urlencoded");
   REQUIRE(limit);
-  CHECK(limit->status != 413);
+  CHECK(limit->status == 400);
+  CHECK(limit->body == R"({"error": "unsupported_grant_type", "error_description": "Grant type None is not supported"})");
 }
 
 TEST_CASE("Expect: 100-continue gets its interim answer; chunked bodies are forwarded decoded") {
@@ -467,4 +529,24 @@ TEST_CASE("fault hang ends with a close at the hang limit") {
   CHECK(answer.bytes.empty());
   CHECK_FALSE(answer.timed_out);
   CHECK_FALSE(answer.reset);
+}
+
+TEST_CASE("a request counts in the journal from its arrival, while it is still delayed") {
+  MockFixture mock;
+  FailureRule delay;
+  delay.endpoint = Endpoint::users_me;
+  delay.kind = FailureRule::Kind::delay_only;
+  delay.delay = std::chrono::minutes(10);
+  mock.server.add_failure(delay);
+  RawAnswer answer;
+  std::thread client([&] { answer = raw_exchange(mock.port, raw_get("/api/users/@me")); });
+  wait_until_fired(mock);
+  // Bounded, not timed: the entry is opened right after the rule fires.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (mock.server.request_counts()["users_me"] == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  CHECK(mock.server.request_counts()["users_me"] == 1);
+  CHECK(last_entry(mock).status == 0);  // no answer yet
+  mock.server.stop();
+  client.join();
 }

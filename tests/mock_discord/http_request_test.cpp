@@ -80,7 +80,13 @@ TEST_CASE("garbage request lines are 400 as soon as they show") {
   CHECK(error_status("GET /\x7f HTTP/1.1\r\nHost: a\r\n\r\n") == 400);
   CHECK(error_status("GET / HTTP/1.1x\r\nHost: a\r\n\r\n") == 400);
   CHECK(error_status("GET / FTP/1.1\r\n\r\n") == 400);
-  CHECK(error_status("GET / HTTP/2.0\r\n\r\n") == 505);
+  // Unsupported versions are bad input too: 400, never a 5xx nobody scripted.
+  for (const char* version : {"HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0"}) {
+    auto result = parse(std::string("GET / ") + version + "\r\n\r\n");
+    CHECK(result.state == State::error);
+    CHECK(result.error_status == 400);
+    CHECK(result.error == std::string("HTTP version ") + (version + 5) + " is not supported");
+  }
   CHECK(error_status(std::string(40, 'A') + " / HTTP/1.1\r\n") == 400);
 }
 

@@ -69,3 +69,16 @@ TEST_CASE("the journal keeps the newest entries up to its capacity, and counts t
   CHECK(journal.entries().empty());
   CHECK(journal.counts().empty());
 }
+
+TEST_CASE("open counts an entry at once; close adds its outcome") {
+  Journal journal;
+  auto sequence = journal.open(entry("token", 0));
+  CHECK(journal.counts().at("token") == 1);
+  CHECK(journal.entries().back().status == 0);
+  journal.close(sequence, 500, 12.5, 42);
+  CHECK(journal.entries().back().status == 500);
+  CHECK(journal.entries().back().latency_ms == 12.5);
+  journal.clear();
+  journal.close(sequence, 200, 1, 1);  // gone: nothing to update, nothing breaks
+  CHECK(journal.entries().empty());
+}

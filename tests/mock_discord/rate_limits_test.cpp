@@ -135,28 +135,36 @@ TEST_CASE("error shorthands render Discord's exact status and body") {
     }
   }
   CHECK_FALSE(mock_discord::error_response(Endpoint::token, "invalid_grnt"));
+  // A refresh request's invalid_grant names the refresh token, as the token endpoint's own does.
+  CHECK(mock_discord::error_response(Endpoint::token, "invalid_grant", "refresh_token")->body ==
+        R"({"error": "invalid_grant", "error_description": "Invalid \"refresh_token\" in request"})");
+  CHECK(mock_discord::error_response(Endpoint::token, "invalid_grant", "authorization_code")->body ==
+        R"({"error": "invalid_grant", "error_description": "Invalid \"code\" in request."})");
 }
 
 TEST_CASE("rate_limited_response: user, shared and global scopes") {
   const std::int64_t now = 1700000000000;
-  auto user = mock_discord::rate_limited_response(64.57, "user", "abc", now);
+  auto user = mock_discord::rate_limited_response(64.57, "user", "abc", now, 5);
   CHECK(user.status == 429);
   CHECK(user.body == R"({"message": "You are being rate limited.", "retry_after": 64.57, "global": false})");
   CHECK(header(user, "Retry-After") == "65");
   CHECK(header(user, "X-RateLimit-Scope") == "user");
+  CHECK(header(user, "X-RateLimit-Limit") == "5");
   CHECK(header(user, "X-RateLimit-Remaining") == "0");
   CHECK(header(user, "X-RateLimit-Reset") == "1700000064.570");
   CHECK(header(user, "X-RateLimit-Reset-After") == "64.570");
   CHECK(header(user, "X-RateLimit-Bucket") == "abc");
   CHECK(header(user, "X-RateLimit-Global") == "<absent>");
 
-  auto shared = mock_discord::rate_limited_response(1.5, "shared", "abc", now);
+  auto shared = mock_discord::rate_limited_response(1.5, "shared", "abc", now, 5);
   CHECK(shared.body == R"({"message": "The resource is being rate limited.", "retry_after": 1.5, "global": false})");
   CHECK(header(shared, "X-RateLimit-Scope") == "shared");
+  CHECK(header(shared, "X-RateLimit-Limit") == "5");
 
-  auto global = mock_discord::rate_limited_response(0.25, "global", "", now);
+  auto global = mock_discord::rate_limited_response(0.25, "global", "", now, 5);
   CHECK(global.body == R"({"message": "You are being rate limited.", "retry_after": 0.25, "global": true})");
   CHECK(header(global, "X-RateLimit-Global") == "true");
   CHECK(header(global, "X-RateLimit-Scope") == "global");
   CHECK(header(global, "Retry-After") == "1");
+  CHECK(header(global, "X-RateLimit-Limit") == "<absent>");  // the global limit is no route's bucket
 }

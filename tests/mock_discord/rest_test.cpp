@@ -3,6 +3,7 @@
 #include "mock_fixture.hpp"
 
 #include <regex>
+#include <set>
 
 using namespace mock_tests;
 
@@ -106,6 +107,42 @@ TEST_CASE("users/@me/guilds: objects and pagination") {
   CHECK(guild_ids(mock.get("/api/users/@me/guilds?with_counts=true", token)).size() == 5);
 }
 
+TEST_CASE("users/@me/guilds?with_counts=true adds approximate member and presence counts") {
+  MockFixture mock;
+  mock.server.set_signed_in("mallory");
+  auto token = bearer(mock.login("guilds").access);
+  auto counted = mock.get("/api/users/@me/guilds?with_counts=true", token);
+  REQUIRE(counted);
+  CHECK(counted->status == 200);
+  CHECK(counted->body.rfind(R"([{"id": "100", "name": "guild 100", "icon": null, "banner": null, "owner": false, )"
+                            R"("permissions": "0", "features": [], "approximate_member_count": )",
+                            0) == 0);
+  auto guilds = json_of(counted);
+  REQUIRE(guilds.size() == 5);
+  std::set<long long> member_counts;
+  for (const auto& guild : guilds) {
+    INFO(guild.dump());
+    REQUIRE(guild["approximate_member_count"].is_number_integer());
+    REQUIRE(guild["approximate_presence_count"].is_number_integer());
+    CHECK(guild["approximate_member_count"] >= 1);
+    CHECK(guild["approximate_presence_count"] >= 0);
+    CHECK(guild["approximate_presence_count"] <= guild["approximate_member_count"]);
+    member_counts.insert(guild["approximate_member_count"].get<long long>());
+  }
+  CHECK(member_counts.size() > 1);  // derived per guild, not one constant
+  CHECK(json_of(mock.get("/api/v10/users/@me/guilds?with_counts=1", token)) == guilds);  // the same every time
+
+  for (const char* query : {"", "?with_counts=false", "?with_counts=0"})
+    for (const auto& guild : json_of(mock.get(std::string("/api/users/@me/guilds") + query, token))) {
+      CHECK_FALSE(guild.contains("approximate_member_count"));
+      CHECK_FALSE(guild.contains("approximate_presence_count"));
+    }
+  auto bad = mock.get("/api/users/@me/guilds?with_counts=maybe", token);
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(bad->body == R"({"message": "Invalid Form Body", "code": 50035, "errors": {"with_counts": {"_errors": [{"code": "BOOLEAN_TYPE_COERCE", "message": "Value \"maybe\" is not a valid boolean."}]}}})");
+}
+
 TEST_CASE("users/@me/guilds: bad before/after/limit are Discord's Invalid Form Body") {
   MockFixture mock;
   auto token = bearer(mock.login("guilds").access);
@@ -170,11 +207,19 @@ TEST_CASE("API versions: unversioned and v6-v10 answer, v3-v5 are 400, others 40
     CHECK(answer->status == 400);
     CHECK(answer->body == R"({"message": "400: Bad Request", "code": 0})");
   }
-  for (const char* prefix : {"/api/v2", "/api/v11", "/api/v99"}) {
+  // Versions are written without leading zeros: v0, v00 and v06 are no versions but unknown routes.
+  for (const char* prefix : {"/api/v2", "/api/v11", "/api/v99", "/api/v0", "/api/v00", "/api/v06", "/api/v010"}) {
+    INFO(prefix);
     auto answer = mock.get(std::string(prefix) + "/users/@me", token);
     REQUIRE(answer);
     CHECK(answer->status == 404);
+    CHECK(answer->body == R"({"message": "404: Not Found", "code": 0})");
   }
+  auto token_v0 = mock.post_form("/api/v0/oauth2/token", {{"grant_type", "client_credentials"}, {"scope", "identify"}},
+                                 basic_auth(kClientId, kClientSecret));
+  REQUIRE(token_v0);
+  CHECK(token_v0->status == 404);
+  CHECK(mock.server.journal().back().endpoint == "other");
 }
 
 TEST_CASE("unknown routes are Discord's JSON 404; known routes with the wrong method 405") {

@@ -15,6 +15,13 @@ TEST_CASE("driving calls reject unknown names and impossible values") {
   CHECK_THROWS_AS(world.set_redirect_uris("404", {"http://x.test/cb"}), support::InputError);
   CHECK_THROWS_AS(world.set_redirect_uris("", std::vector<std::string>(11, "http://x.test/cb")), support::InputError);
   CHECK_THROWS_AS(world.set_redirect_uris("", {"http://x.test/cb#frag"}), support::InputError);
+  // The config loader's own check: a scheme, something after it, no fragment.
+  for (const char* bad : {"not a uri", "", "://x.test/cb", "1http://x.test/cb", "http:"})
+    CHECK_THROWS_WITH(world.set_redirect_uris("", {"http://x.test/ok", bad}),
+                      "redirect_uris: not a redirect URI (scheme:..., no #fragment): '" + std::string(bad) + "'");
+  CHECK_THROWS_WITH(world.set_redirect_uris("", std::vector<std::string>(11, "http://x.test/cb")),
+                    "redirect_uris: Discord allows at most 10 redirect URIs, found 11");
+  CHECK(world.config().applications[0].redirect_uris == std::vector<std::string>{"http://127.0.0.1:9/callback"});
   CHECK_THROWS_AS(world.issue_code("nobody", "", "", {}, ""), support::InputError);
   CHECK_THROWS_AS(world.issue_code("nelly", "404", "", {}, ""), support::InputError);
   CHECK_THROWS_AS(world.issue_code("nelly", "", "", {"bogus"}, ""), support::InputError);
@@ -41,6 +48,10 @@ TEST_CASE("issue_code makes a code the token endpoint redeems for that user (for
   CHECK(code.size() == 30);
   CHECK(mock.server.last_issued().code == code);
   CHECK(mock.server.last_issued().state == "st");
+  // The last code carried no state: ${last.state} must not be the old one.
+  std::string stateless = mock.server.issue_code("mallory", kClientId, kRedirectUri, {"identify"}, "");
+  CHECK(mock.server.last_issued().code == stateless);
+  CHECK(mock.server.last_issued().state == "");
   auto answer = mock.exchange(code);
   REQUIRE(answer);
   REQUIRE(answer->status == 200);

@@ -151,6 +151,29 @@ TEST_CASE("only form bodies: JSON, other bodies and query parameters are unsuppo
   CHECK(status_of(mock.exchange(code)) == 200);
 }
 
+TEST_CASE("an empty grant_type is a missing one: Grant type None") {
+  MockFixture mock;
+  check_answer(mock.post_form("/api/oauth2/token", {{"grant_type", ""}, {"scope", "identify"}},
+                              basic_auth(kClientId, kClientSecret)),
+               400, kGrantTypeNone);
+}
+
+TEST_CASE("form bodies far over 8 KiB reach the token and revoke endpoints") {
+  MockFixture mock;
+  const std::string padding(100 * 1024, 'a');  // cpp-httplib alone would refuse a form over 8 KiB
+  auto answer = mock.post_form("/api/oauth2/token", {{"grant_type", "client_credentials"}, {"scope", "identify"}, {"padding", padding}},
+                               basic_auth(kClientId, kClientSecret));
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
+  std::string token = nlohmann::json::parse(answer->body)["access_token"];
+  check_answer(mock.post_form("/api/oauth2/token/revoke", {{"token", token}, {"padding", padding}},
+                              basic_auth(kClientId, kClientSecret)),
+               200, "{}");
+  CHECK(mock.server.active_tokens() == 0);
+  check_answer(mock.post_form("/api/oauth2/token", {{"padding", padding}}, basic_auth(kClientId, kClientSecret)), 400,
+               kGrantTypeNone);
+}
+
 TEST_CASE("malformed form bodies are invalid_request with a clear description, never 5xx") {
   MockFixture mock;
   auto headers = basic_auth(kClientId, kClientSecret);
