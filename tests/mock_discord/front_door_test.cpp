@@ -31,6 +31,15 @@ FailureRule fault_rule(Fault fault, Endpoint endpoint = Endpoint::users_me) {
   return rule;
 }
 
+// A users/@me request waits `delay`, then is answered normally.
+FailureRule delay_rule(mock_discord::Duration delay) {
+  FailureRule rule;
+  rule.endpoint = Endpoint::users_me;
+  rule.kind = FailureRule::Kind::delay_only;
+  rule.delay = delay;
+  return rule;
+}
+
 mock_discord::JournalEntry last_entry(MockFixture& mock) {
   auto entries = mock.server.journal();
   REQUIRE_FALSE(entries.empty());
@@ -206,12 +215,7 @@ TEST_CASE("fault hang: an HTTP client's read timeout ends it") {
 TEST_CASE("stop() cuts a hang and a delay short") {
   auto rule = GENERATE(as<std::string>{}, "hang", "delay");
   MockFixture mock;
-  FailureRule failure = fault_rule(Fault::hang);
-  if (rule == "delay") {
-    failure.kind = FailureRule::Kind::delay_only;
-    failure.delay = std::chrono::minutes(10);
-  }
-  mock.server.add_failure(failure);
+  mock.server.add_failure(rule == "delay" ? delay_rule(std::chrono::minutes(10)) : fault_rule(Fault::hang));
   RawAnswer answer;
   std::thread client([&] { answer = raw_exchange(mock.port, raw_get("/api/users/@me")); });
   wait_until_fired(mock);
@@ -223,11 +227,7 @@ TEST_CASE("stop() cuts a hang and a delay short") {
 
 TEST_CASE("delay: the answer comes, later, and the journal names the rule") {
   MockFixture mock;
-  FailureRule delay;
-  delay.endpoint = Endpoint::users_me;
-  delay.kind = FailureRule::Kind::delay_only;
-  delay.delay = std::chrono::milliseconds(50);
-  mock.server.add_failure(delay);
+  mock.server.add_failure(delay_rule(std::chrono::milliseconds(50)));
   auto answer = mock.get("/api/users/@me");
   REQUIRE(answer);
   CHECK(answer->status == 401);
@@ -533,11 +533,7 @@ TEST_CASE("fault hang ends with a close at the hang limit") {
 
 TEST_CASE("a request counts in the journal from its arrival, while it is still delayed") {
   MockFixture mock;
-  FailureRule delay;
-  delay.endpoint = Endpoint::users_me;
-  delay.kind = FailureRule::Kind::delay_only;
-  delay.delay = std::chrono::minutes(10);
-  mock.server.add_failure(delay);
+  mock.server.add_failure(delay_rule(std::chrono::minutes(10)));
   RawAnswer answer;
   std::thread client([&] { answer = raw_exchange(mock.port, raw_get("/api/users/@me")); });
   wait_until_fired(mock);
