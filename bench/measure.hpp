@@ -82,7 +82,7 @@ inline long rss_kib(const std::string& pid = "self") { return proc_status("VmRSS
 // Memory nobody else shares: anonymous pages (heap, stacks) of the process.
 inline long anonymous_kib(const std::string& pid = "self") { return proc_field("smaps_rollup", "Anonymous", pid); }
 
-inline std::string mib(long kib) { return fixed(static_cast<double>(kib) / 1024.0, 1) + " MiB"; }
+inline std::string mib(long kib) { return fixed(static_cast<double>(kib) / 1024.0, 2) + " MiB"; }
 
 // The 1, 5 and 15 minute load averages.
 inline std::string load_average() {

@@ -19,7 +19,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;             // 0: any free port
   std::string admin_token;  // empty: the admin API answers loopback callers only
-  int threads = 16;         // workers of the Discord API server
+  int threads = 4;          // workers of the internal Discord API server (the front door has its own)
 };
 
 // The last values the mock handed out, for ${last.*} placeholders.
