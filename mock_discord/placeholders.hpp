@@ -10,8 +10,10 @@
 
 namespace mock_discord {
 
-// A Resolver that replaces ${NAME} by values.at(NAME); any other placeholder
-// (or an unterminated "${") throws std::invalid_argument naming the known ones.
+// A Resolver that replaces ${NAME} by values.at(NAME), with the grammar of
+// support/placeholders.hpp ($${ is a literal ${); any other placeholder (or an
+// unterminated "${") throws support::PlaceholderError (a std::invalid_argument)
+// naming the known ones.
 Resolver table_resolver(std::map<std::string, std::string> values);
 
 }  // namespace mock_discord

@@ -376,3 +376,11 @@ TEST_CASE("endpoint and fault names round-trip") {
   CHECK_FALSE(endpoint_from_name("user_me"));
   CHECK(fault_name(Fault::malformed_json) == "malformed_json");
 }
+
+TEST_CASE("table_resolver reads placeholders with the scenario files' grammar") {
+  auto resolve = mock_discord::table_resolver({{"app", "http://127.0.0.1:5000"}});
+  CHECK(resolve("${app}/callback") == "http://127.0.0.1:5000/callback");
+  CHECK(resolve("$${app} costs $5") == "${app} costs $5");  // escaped, and a lone $
+  CHECK_THROWS_WITH(resolve("${app"), Catch::Contains("unterminated placeholder"));
+  CHECK_THROWS_WITH(resolve("${a b}"), Catch::Contains("malformed placeholder"));
+}
