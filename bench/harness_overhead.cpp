@@ -341,10 +341,5 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   app.add_option("--write", settings.write_only, "only write the scenario files under this folder");
   CLI11_PARSE(app, argc, argv);
-  try {
-    return run(settings);
-  } catch (const std::exception& error) {
-    std::cerr << "harness_overhead: " << error.what() << std::endl;
-    return 3;
-  }
+  return bench::run_or_report("harness_overhead", [&] { return run(settings); });
 }

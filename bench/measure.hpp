@@ -127,4 +127,14 @@ inline void on_threads(int threads, const std::function<void(int)>& job) {
 // `total` split over `parts` as evenly as possible: the share of part `index`.
 inline int share(int total, int parts, int index) { return total / parts + (index < total % parts ? 1 : 0); }
 
+// Runs a benchmark's body; an exception means it could not run: exit 3.
+inline int run_or_report(const std::string& program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& error) {
+    std::cerr << program << ": " << error.what() << std::endl;
+    return 3;
+  }
+}
+
 }  // namespace bench

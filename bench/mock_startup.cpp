@@ -256,13 +256,10 @@ int main(int argc, char** argv) {
   app.add_flag("--embedded-only", embedded_only, "skip the standalone program");
   CLI11_PARSE(app, argc, argv);
   if (settings.program.empty()) settings.program = program_next_to_this_one("mock_discord");
-  try {
+  return bench::run_or_report("mock_startup", [&] {
     bench::print_header("mock_startup: the mock's start-up time and idle memory");
     run_embedded(settings);
     if (!embedded_only) run_standalone(settings);
     return 0;
-  } catch (const std::exception& error) {
-    std::cerr << "mock_startup: " << error.what() << std::endl;
-    return 3;
-  }
+  });
 }

@@ -304,10 +304,5 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"close", "keep-alive", "both"}));
   CLI11_PARSE(app, argc, argv);
-  try {
-    return run(settings);
-  } catch (const std::exception& error) {
-    std::cerr << "mock_throughput: " << error.what() << std::endl;
-    return 3;
-  }
+  return bench::run_or_report("mock_throughput", [&] { return run(settings); });
 }
