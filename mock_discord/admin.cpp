@@ -12,7 +12,6 @@
 
 #include "mock_discord/failures.hpp"
 #include "mock_discord/placeholders.hpp"
-#include "mock_discord/request_params.hpp"
 #include "mock_discord/scopes.hpp"
 #include "mock_discord/server.hpp"
 #include "mock_discord/world.hpp"
@@ -79,18 +78,28 @@ std::vector<std::string> scopes_of(const support::YamlReader& reader, const YAML
   return *scopes;
 }
 
+struct AdminRoute {
+  const char* method;
+  const char* path;
+  RouteHandler handler;
+};
+
 }  // namespace
 
-void install_admin_routes(httplib::Server& http, Server& mock) {
+RouteHandler admin_routes(Server& mock) {
   auto state = std::make_shared<AdminState>();
   state->app_url = app_url_of(mock.config());
-  // POST bodies are read whole: `curl -d` sends YAML as a form, which
-  // cpp-httplib alone would cap at 8 KiB (see reading_whole_body).
-  auto post = [&http](const char* path, HttpHandler handler) {
-    http.Post(path, reading_whole_body(std::move(handler)));
+  auto routes = std::make_shared<std::vector<AdminRoute>>();
+  auto add = [&routes](const char* method) {
+    return [&routes, method](const char* path, RouteHandler handler) {
+      routes->push_back({method, path, std::move(handler)});
+    };
   };
+  auto get = add("GET");
+  auto post = add("POST");
+  auto del = add("DELETE");
 
-  http.Get("/_mock/health", [&mock](const Request&, Response& response) {
+  get("/_mock/health", [&mock](const Request&, Response& response) {
     send_json(response, {{"status", "ok"}, {"url", mock.url()}});
   });
 
@@ -144,21 +153,21 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
       send_json(response, {{"added", rule.describe()}, {"rules", mock.failures().to_json()}});
     });
   });
-  http.Get("/_mock/failures", [&mock](const Request&, Response& response) {
+  get("/_mock/failures", [&mock](const Request&, Response& response) {
     send_json(response, {{"rules", mock.failures().to_json()}});
   });
-  http.Delete("/_mock/failures", [&mock](const Request&, Response& response) {
+  del("/_mock/failures", [&mock](const Request&, Response& response) {
     mock.failures().clear();
     send_json(response, {{"rules", nlohmann::json::array()}});
   });
 
-  http.Get("/_mock/state", [&mock](const Request&, Response& response) {
+  get("/_mock/state", [&mock](const Request&, Response& response) {
     nlohmann::json state = mock.world().state_json();
     state["failures"] = mock.failures().to_json();
     send_json(response, state);
   });
 
-  http.Get("/_mock/journal", [&mock](const Request& request, Response& response) {
+  get("/_mock/journal", [&mock](const Request& request, Response& response) {
     guarded(response, [&] {
       std::vector<JournalEntry> entries;
       if (request.has_param("last")) {
@@ -175,7 +184,7 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
     });
   });
 
-  http.Get("/_mock/counts", [&mock](const Request&, Response& response) {
+  get("/_mock/counts", [&mock](const Request&, Response& response) {
     send_json(response, {{"requests", mock.request_counts()},
                          {"codes_redeemed", mock.codes_redeemed()},
                          {"active_tokens", mock.active_tokens()}});
@@ -215,6 +224,17 @@ void install_admin_routes(httplib::Server& http, Server& mock) {
       send_json(response, {{"status", "changed"}});
     });
   });
+
+  return [routes](const Request& request, Response& response) {
+    bool known = false;
+    for (const auto& route : *routes) {
+      if (request.path != route.path) continue;
+      known = true;
+      if (request.method == route.method || (request.method == "HEAD" && std::string(route.method) == "GET"))
+        return route.handler(request, response);
+    }
+    response.status = known ? 405 : 404;
+  };
 }
 
 }  // namespace mock_discord

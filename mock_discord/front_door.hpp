@@ -1,14 +1,11 @@
-// The front door: the mock's public socket. It owns every client connection
-// so that failure rules can do what a cpp-httplib handler cannot (reset,
-// close, hang, cut an answer short), answers scripted errors itself, guards
-// the admin API, journals every request and forwards the rest to the
-// internal cpp-httplib server on 127.0.0.1.
+// The front door: what happens to each request the transport hands over,
+// once, in one place. It decodes the path (the one form every check and the
+// routing use), guards the admin API, refuses compressed bodies, journals the
+// request on arrival, consults the failure rules, dispatches in-process to
+// the Discord routes or the admin API and serialises the answer.
 //
-// One request per connection: every answer carries Connection: close, and
-// requests go upstream with Connection: close too. Simple, and on loopback
-// a connection costs less than keeping one correct across faults.
-//
-// Faults, exactly (after the whole request has been read):
+// Faults, exactly (after the whole request has been read; they work on any
+// request of a kept-alive connection):
 //   reset          no answer; the socket is closed with SO_LINGER 0, so the
 //                  client gets a TCP RST (ECONNRESET).
 //   close          no answer; the socket is closed normally (FIN): the client
@@ -16,14 +13,15 @@
 //   empty          200 OK, Content-Type: application/json, Content-Length: 0.
 //   malformed_json 200 OK, Content-Type: application/json, a body that stops
 //                  in the middle of a JSON object.
+//   (empty and malformed_json are well-framed: the connection stays usable.)
 //   truncated      the request IS processed (a code is redeemed, a token is
 //                  issued); the real status line and headers arrive, then
 //                  half the body, then FIN: fewer bytes than Content-Length.
 //   hang           no answer; the connection stays open until the client
-//                  closes it, 30 s pass (then FIN), or the server stops.
-// `delay:` waits before any of these (or before forwarding); stop() cuts it
-// short and the connection is closed unanswered. The journal records status
-// 0 for every fault.
+//                  closes it, hang_limit passes (then FIN), or the server stops.
+// `delay:` waits before any of these (or before the routes run), without
+// holding a thread; stop() cuts it short and the connection is closed
+// unanswered. The journal records status 0 for every fault.
 #pragma once
 
 #include <cstdint>
@@ -32,25 +30,28 @@
 #include <string>
 
 #include "mock_discord/config.hpp"
+#include "mock_discord/transport.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace mock_discord {
 
 class FailureEngine;
 class Journal;
 
+using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
 struct FrontDoorOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;              // 0: any free port
-  int upstream_port = 0;     // the internal server, on 127.0.0.1
-  std::string admin_token;   // empty: /_mock/ answers loopback peers only
-  int workers = 32;          // connections served at once; more wait in the backlog
-  Duration idle_timeout = std::chrono::seconds(10);      // silence while a request is read
-  Duration request_timeout = std::chrono::seconds(30);   // the whole request
-  Duration hang_limit = std::chrono::seconds(30);        // fault: hang
-  Duration upstream_timeout = std::chrono::seconds(60);  // the internal server's answer
+  TransportOptions transport;
+  std::string admin_token;  // empty: /_mock/ answers loopback peers only
   // X-RateLimit-Limit of a rate_limit rule's 429: the Server gives the
   // route's limit from the config; unset, the nominal 50.
   std::function<int(Endpoint)> route_limit;
+  RouteHandler discord;  // everything outside /_mock/
+  RouteHandler admin;    // /_mock/...
 };
 
 class FrontDoor {
@@ -64,9 +65,10 @@ class FrontDoor {
 
   // Binds, listens and starts serving; returns the port. Throws support::SystemError.
   int start();
-  // Idempotent. Waits for the connections in progress; hangs and delays end at once.
+  // Idempotent. Open connections are closed; hangs and delays end at once.
   void stop();
   int port() const;
+  const Transport& transport() const;
 
  private:
   struct Impl;

@@ -1,5 +1,7 @@
-// Serialisation of the front door's own answers (see http_response.hpp).
+// Serialisation of the mock's answers (see http_response.hpp).
 #include "mock_discord/http_response.hpp"
+
+#include <httplib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -60,17 +62,47 @@ CannedResponse status_message_response(int status) {
 
 std::string status_message_body(int status) { return status_message_response(status).body; }
 
-std::string serialize_response(const CannedResponse& response, bool head_request) {
-  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
+namespace {
+
+// `headers`: any range of (name, value) pairs; framing headers in it are replaced.
+template <typename HeaderRange>
+std::string serialize(int status, const std::string& default_type, const HeaderRange& headers,
+                      const std::string& body, bool head_request, std::string_view connection) {
+  std::string out;
+  out.reserve(128 + body.size());
+  out += "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += reason_phrase(status);
+  out += "\r\n";
   bool has_type = false;
-  for (const auto& [name, value] : response.headers) has_type = has_type || same_name(name, "Content-Type");
-  if (!has_type && !response.content_type.empty()) out += "Content-Type: " + response.content_type + "\r\n";
-  for (const auto& [name, value] : response.headers)
-    if (!same_name(name, "Content-Length") && !same_name(name, "Connection")) out += name + ": " + value + "\r\n";
-  out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-  out += "Connection: close\r\n\r\n";
-  if (!head_request) out += response.body;
+  for (const auto& [name, value] : headers) has_type = has_type || same_name(name, "Content-Type");
+  if (!has_type && !default_type.empty()) out.append("Content-Type: ").append(default_type).append("\r\n");
+  for (const auto& [name, value] : headers)
+    if (!same_name(name, "Content-Length") && !same_name(name, "Connection"))
+      out.append(name).append(": ").append(value).append("\r\n");
+  out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  if (!connection.empty()) out.append("Connection: ").append(connection).append("\r\n");
+  out += "\r\n";
+  if (!head_request) out += body;
   return out;
+}
+
+}  // namespace
+
+std::string serialize_response(const CannedResponse& response, bool head_request, std::string_view connection) {
+  return serialize(response.status, response.content_type, response.headers, response.body, head_request, connection);
+}
+
+std::string serialize_response(const httplib::Response& response, bool head_request, std::string_view connection) {
+  const int status = response.status < 0 ? 200 : response.status;
+  if (status >= 400 && response.body.empty()) {
+    CannedResponse generic = status_message_response(status);
+    for (const auto& [name, value] : response.headers)
+      if (!same_name(name, "Content-Type")) generic.headers.emplace_back(name, value);
+    return serialize_response(generic, head_request, connection);
+  }
+  return serialize(status, "", response.headers, response.body, head_request, connection);
 }
 
 }  // namespace mock_discord

@@ -86,24 +86,4 @@ bool is_form_body(const httplib::Request& request) {
 
 StrictParams form_params(const httplib::Request& request) { return parse_strict(request.body, "request body"); }
 
-BodyReadingHandler reading_whole_body(HttpHandler handler) {
-  return [handler = std::move(handler)](const httplib::Request& request, httplib::Response& response,
-                                        const httplib::ContentReader& read) {
-    httplib::Request whole = request;
-    auto append = [&whole](const char* data, std::size_t length) {
-      whole.body.append(data, length);
-      return true;
-    };
-    bool read_all = request.is_multipart_form_data()
-                        ? read([](const httplib::MultipartFormData&) { return true; },
-                               [](const char*, std::size_t) { return true; })
-                        : read(append);
-    if (!read_all) {
-      if (response.status < 400) response.status = 400;
-      return;
-    }
-    handler(whole, response);
-  };
-}
-
 }  // namespace mock_discord

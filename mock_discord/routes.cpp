@@ -1,7 +1,6 @@
-// The Discord side of the internal HTTP server: one catch-all handler per
-// method that dispatches by path, so that versions (/api, /api/v6../v10;
-// v3-v5 discontinued), legacy authorize redirects, 404s and 405s all answer
-// the way Discord does. /_mock/ is left to the admin routes.
+// The Discord routes: one handler that dispatches by method and path, so
+// that versions (/api, /api/v6../v10; v3-v5 discontinued), legacy authorize
+// redirects, 404s and 405s all answer the way Discord does.
 #include "mock_discord/routes.hpp"
 
 #include <httplib.h>
@@ -10,7 +9,6 @@
 
 #include "mock_discord/handlers.hpp"
 #include "mock_discord/http_response.hpp"
-#include "mock_discord/request_params.hpp"
 #include "mock_discord/responses.hpp"
 #include "mock_discord/world.hpp"
 
@@ -67,24 +65,14 @@ void dispatch(World& world, const httplib::Request& request, httplib::Response& 
 
 }  // namespace
 
-void install_discord_routes(httplib::Server& server, World& world) {
-  // Everything but the admin API, which install_admin_routes serves.
-  const std::string pattern = R"(^(?!/_mock(/|$)).*)";
-  auto handler = [&world](const httplib::Request& request, httplib::Response& response) {
-    try {
-      dispatch(world, request, response);
-    } catch (const std::exception&) {
-      // A bug must still answer in Discord's shape, never kill a worker.
-      send(response, status_message_response(500));
-    }
-  };
-  server.Get(pattern, handler);
-  server.Options(pattern, handler);
-  // Methods that may carry a body (reading_whole_body says why).
-  server.Post(pattern, reading_whole_body(handler));
-  server.Put(pattern, reading_whole_body(handler));
-  server.Patch(pattern, reading_whole_body(handler));
-  server.Delete(pattern, reading_whole_body(handler));
+void handle_discord(World& world, const httplib::Request& request, httplib::Response& response) {
+  try {
+    dispatch(world, request, response);
+  } catch (const std::exception&) {
+    // A bug must still answer in Discord's shape, never kill a loop.
+    response = httplib::Response();
+    send(response, status_message_response(500));
+  }
 }
 
 }  // namespace mock_discord

@@ -1,6 +1,6 @@
 // mock_discord::Server: assembles the world, the failure rules, the journal,
-// the internal cpp-httplib server (Discord routes and admin API on
-// 127.0.0.1:ephemeral) and the front door on the public port.
+// the Discord routes and the admin API behind the front door, which owns
+// the public socket and calls them in-process.
 #include "mock_discord/server.hpp"
 
 #include <httplib.h>
@@ -12,36 +12,13 @@
 #include "mock_discord/admin.hpp"
 #include "mock_discord/failures.hpp"
 #include "mock_discord/front_door.hpp"
-#include "mock_discord/http_response.hpp"
 #include "mock_discord/rate_limits.hpp"
-#include "mock_discord/responses.hpp"
 #include "mock_discord/routes.hpp"
 #include "mock_discord/world.hpp"
-#include "support/sockets.hpp"
 #include "support/errors.hpp"
 
 namespace mock_discord {
 namespace {
-
-// The internal server only ever talks to the front door, which closes
-// after each request: a short keep-alive frees its workers at stop().
-void configure_internal_server(httplib::Server& http, int threads) {
-  http.set_tcp_nodelay(true);
-  http.set_socket_options(support::reuse_address_only);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, threads))); };
-  http.set_keep_alive_timeout(1);
-  http.set_keep_alive_max_count(1);
-  // Runs for every status >= 400; a route's own body must survive it.
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& response) {
-        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        send(response, status_message_response(response.status));
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-    send(response, status_message_response(500));
-  });
-}
 
 std::string url_host(const std::string& host) {
   if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
@@ -59,30 +36,19 @@ struct Server::Impl {
   World world;
   FailureEngine failures;
   Journal journal;
-  httplib::Server http;
-  std::thread http_thread;
-  std::atomic<bool> listen_returned{false};
   std::unique_ptr<FrontDoor> front_door;
 
   std::mutex lifecycle;
   bool started = false;
   bool stopped = false;
-  int port = 0;
+  // Read by url() from any thread (admin handlers, tests) while start() may write it.
+  std::atomic<int> port{0};
 
   Impl(Config config, ServerOptions options_)
       : options(std::move(options_)), base(config), world(config), failures(config.failures) {}
-
-  void stop_internal_server() {
-    http.stop();
-    if (http_thread.joinable()) http_thread.join();
-  }
 };
 
-Server::Server(Config config, ServerOptions options) : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {
-  configure_internal_server(impl_->http, impl_->options.threads);
-  install_discord_routes(impl_->http, impl_->world);
-  install_admin_routes(impl_->http, *this);
-}
+Server::Server(Config config, ServerOptions options) : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
 
 Server::~Server() { stop(); }
 
@@ -91,34 +57,23 @@ int Server::start() {
   if (impl_->stopped) throw support::SystemError("mock_discord: a stopped server cannot start again");
   if (impl_->started) return impl_->port;
 
-  int internal_port = impl_->http.bind_to_any_port("127.0.0.1");
-  if (internal_port < 0) throw support::SystemError("mock_discord: cannot bind the internal server on 127.0.0.1");
-  impl_->http_thread = std::thread([this] {
-    impl_->http.listen_after_bind();
-    impl_->listen_returned = true;
-  });
-  // cpp-httplib 0.11 has no "ready" signal, and stop() before it runs is ignored.
-  while (!impl_->http.is_running() && !impl_->listen_returned) std::this_thread::yield();
-  if (!impl_->http.is_running()) {
-    impl_->http_thread.join();
-    throw support::SystemError("mock_discord: the internal server did not start");
-  }
-
   FrontDoorOptions door;
-  door.host = impl_->options.host;
-  door.port = impl_->options.port;
-  door.upstream_port = internal_port;
+  door.transport.host = impl_->options.host;
+  door.transport.port = impl_->options.port;
+  door.transport.loops = impl_->options.threads;
+  door.transport.max_connections = impl_->options.max_connections;
   door.admin_token = impl_->options.admin_token;
   door.route_limit = [this](Endpoint endpoint) { return route_limit(impl_->world, endpoint); };
-  // Delays and hangs hold a front-door worker but no internal one.
-  door.workers = impl_->options.threads + 16;
+  door.discord = [this](const httplib::Request& request, httplib::Response& response) {
+    handle_discord(impl_->world, request, response);
+  };
+  door.admin = admin_routes(*this);
   impl_->front_door =
       std::make_unique<FrontDoor>(door, impl_->failures, impl_->journal, [this] { return impl_->world.now_ms(); });
   try {
     impl_->port = impl_->front_door->start();
   } catch (...) {
     impl_->front_door.reset();
-    impl_->stop_internal_server();
     throw;
   }
   impl_->started = true;
@@ -130,8 +85,7 @@ void Server::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   if (!impl_->started) return;
-  impl_->front_door->stop();  // first: in-flight requests still reach the routes
-  impl_->stop_internal_server();
+  impl_->front_door->stop();
 }
 
 int Server::port() const { return impl_->port; }

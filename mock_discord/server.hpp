@@ -19,7 +19,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;             // 0: any free port
   std::string admin_token;  // empty: the admin API answers loopback callers only
-  int threads = 4;          // workers of the internal Discord API server (the front door has its own)
+  int threads = 2;          // event loops serving the connections
+  int max_connections = 4096;  // open at once; more are refused with 503 (capped by RLIMIT_NOFILE)
 };
 
 // The last values the mock handed out, for ${last.*} placeholders.

@@ -35,12 +35,14 @@ std::string percent_encode(const std::string& text) {
   return out;
 }
 
-std::optional<std::string> percent_decode(const std::string& text) {
+namespace {
+
+std::optional<std::string> decode_escapes(const std::string& text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
@@ -55,6 +57,11 @@ std::optional<std::string> percent_decode(const std::string& text) {
   }
   return out;
 }
+
+}  // namespace
+
+std::optional<std::string> percent_decode(const std::string& text) { return decode_escapes(text, true); }
+std::optional<std::string> percent_decode_path(const std::string& text) { return decode_escapes(text, false); }
 
 std::optional<Params> parse_form(const std::string& text) {
   Params params;

@@ -16,6 +16,8 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 std::string percent_encode(const std::string& text);
 // '+' is a space (forms); nullopt on a broken %-escape.
 std::optional<std::string> percent_decode(const std::string& text);
+// A URL path: as percent_decode, but '+' stays '+'.
+std::optional<std::string> percent_decode_path(const std::string& text);
 
 // a=1&b=2 -> {{a,1},{b,2}}; nullopt on broken percent-encoding.
 std::optional<Params> parse_form(const std::string& text);

@@ -66,25 +66,13 @@ int content_length(const RawAnswer& answer) {
   return std::stoi(answer.bytes.substr(at + name.size()));
 }
 
-// A port where nothing listens for as long as this lives: bound, not listening.
-class DeadPort {
- public:
-  DeadPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
-  ~DeadPort() { ::close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
+// A front door whose routes answer 204 to everything.
+mock_discord::FrontDoorOptions bare_door() {
+  mock_discord::FrontDoorOptions options;
+  options.discord = [](const httplib::Request&, httplib::Response& response) { response.status = 204; };
+  options.admin = options.discord;
+  return options;
+}
 
 }  // namespace
 
@@ -420,7 +408,7 @@ TEST_CASE("Expect: 100-continue gets its interim answer; chunked bodies are forw
                   std::to_string(form.size()) + "\r\n\r\n");
   CHECK(connection.read("\r\n\r\n").bytes == "HTTP/1.1 100 Continue\r\n\r\n");
   connection.send(form);
-  CHECK(connection.read().status_line() == "HTTP/1.1 200 OK");
+  CHECK(connection.read_answer().status_line() == "HTTP/1.1 200 OK");
 
   std::string chunked = "POST /api/oauth2/token HTTP/1.1\r\nHost: a\r\nAuthorization: " + auth +
                         "\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" +
@@ -474,20 +462,19 @@ TEST_CASE("without a token the admin API answers loopback callers only") {
   if (!address.empty()) {
     RawConnection remote(port, address);
     remote.send(raw_get("/_mock/health"));
-    CHECK(remote.read().status_line() == "HTTP/1.1 403 Forbidden");
+    CHECK(remote.read_answer().status_line() == "HTTP/1.1 403 Forbidden");
     RawConnection api(port, address);
     api.send(raw_get("/api/users/@me"));
-    CHECK(api.read().status_line() == "HTTP/1.1 401 Unauthorized");
+    CHECK(api.read_answer().status_line() == "HTTP/1.1 401 Unauthorized");
   }
 }
 
 TEST_CASE("a client that stops sending mid-request gets 408; a silent one is just closed") {
   mock_discord::FailureEngine failures;
   mock_discord::Journal journal;
-  DeadPort upstream;
-  mock_discord::FrontDoorOptions options;
-  options.upstream_port = upstream.port();
-  options.idle_timeout = std::chrono::milliseconds(100);
+  auto options = bare_door();
+  options.transport.request_timeout = std::chrono::milliseconds(100);
+  options.transport.idle_timeout = std::chrono::milliseconds(100);
   mock_discord::FrontDoor door(options, failures, journal, [] { return std::int64_t{0}; });
   int port = door.start();
   auto partial = raw_exchange(port, "GET /api/users/@me HTTP/1.1\r\nHost: a\r\n");
@@ -500,30 +487,45 @@ TEST_CASE("a client that stops sending mid-request gets 408; a silent one is jus
   CHECK(journal.entries().size() == 1);
 }
 
-TEST_CASE("an unreachable internal server is a 502, and stop() is idempotent") {
+TEST_CASE("a slow client that keeps sending still gets 408 at the request timeout") {
   mock_discord::FailureEngine failures;
   mock_discord::Journal journal;
-  DeadPort upstream;
-  mock_discord::FrontDoorOptions options;
-  options.upstream_port = upstream.port();
+  auto options = bare_door();
+  options.transport.request_timeout = std::chrono::milliseconds(200);
   mock_discord::FrontDoor door(options, failures, journal, [] { return std::int64_t{0}; });
+  RawConnection slow(door.start());
+  slow.send("GET /api/users/@me HTTP/1.1\r\n");
+  // One header line every 20 ms: never silent, never complete.
+  std::atomic<bool> answered{false};
+  std::thread trickle([&] {
+    for (int i = 0; i < 500 && !answered && slow.send("X-Slow: " + std::to_string(i) + "\r\n"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  });
+  RawAnswer answer = slow.read_answer();
+  answered = true;
+  trickle.join();
+  CHECK(answer.status_line() == "HTTP/1.1 408 Request Timeout");
+}
+
+TEST_CASE("a front door's routes are called in-process, and stop() is idempotent") {
+  mock_discord::FailureEngine failures;
+  mock_discord::Journal journal;
+  mock_discord::FrontDoor door(bare_door(), failures, journal, [] { return std::int64_t{0}; });
   int port = door.start();
   CHECK(door.port() == port);
-  CHECK(raw_exchange(port, raw_get("/api/users/@me")).status_line() == "HTTP/1.1 502 Bad Gateway");
+  CHECK(raw_exchange(port, raw_get("/api/users/@me")).status_line() == "HTTP/1.1 204 No Content");
   door.stop();
   door.stop();
   CHECK_FALSE(RawConnection(port).read().connected);
 }
 
 TEST_CASE("fault hang ends with a close at the hang limit") {
-  DeadPort upstream;
   mock_discord::FailureEngine failures;
   FailureRule hang = fault_rule(Fault::hang, Endpoint::any);
   failures.add(hang);
   mock_discord::Journal journal;
-  mock_discord::FrontDoorOptions options;
-  options.upstream_port = upstream.port();
-  options.hang_limit = std::chrono::milliseconds(100);
+  auto options = bare_door();
+  options.transport.hang_limit = std::chrono::milliseconds(100);
   mock_discord::FrontDoor door(options, failures, journal, [] { return std::int64_t{0}; });
   auto answer = raw_exchange(door.start(), raw_get("/api/users/@me"));
   CHECK(answer.bytes.empty());
@@ -545,4 +547,224 @@ TEST_CASE("a request counts in the journal from its arrival, while it is still d
   CHECK(last_entry(mock).status == 0);  // no answer yet
   mock.server.stop();
   client.join();
+}
+
+namespace {
+
+// A second address of this machine, from which a caller is not loopback; "" when there is none.
+std::string non_loopback_address() {
+  std::string address;
+  ifaddrs* interfaces = nullptr;
+  if (getifaddrs(&interfaces) != 0) return address;
+  for (ifaddrs* it = interfaces; it && address.empty(); it = it->ifa_next) {
+    if (!it->ifa_addr || it->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(it->ifa_addr)->sin_addr, text, sizeof text);
+    if (std::string(text).rfind("127.", 0) != 0) address = text;
+  }
+  freeifaddrs(interfaces);
+  return address;
+}
+
+// What a request for users/@me gets as the second request of a kept-alive
+// connection, with `rule` added after the first; then whether a third
+// request on that connection is still answered normally.
+struct ReusedAnswer {
+  RawAnswer second;
+  bool third_answered = false;
+};
+
+ReusedAnswer on_reused_connection(MockFixture& mock, const FailureRule& rule,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  RawConnection connection(mock.port, "127.0.0.1", timeout);
+  connection.send(raw_get("/api/users/@me"));
+  REQUIRE(connection.read_answer().status_line() == "HTTP/1.1 401 Unauthorized");
+  mock.server.add_failure(rule);
+  ReusedAnswer result;
+  connection.send(raw_get("/api/users/@me"));
+  result.second = connection.read_answer();
+  if (!result.second.reset && !result.second.bytes.empty() && !result.second.timed_out &&
+      connection.send(raw_get("/api/users/@me")))
+    result.third_answered = connection.read_answer().status_line() == "HTTP/1.1 401 Unauthorized";
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("every fault works on the second request of a kept-alive connection") {
+  MockFixture mock;
+  SECTION("reset") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::reset));
+    CHECK(result.second.reset);
+    CHECK(result.second.bytes.empty());
+  }
+  SECTION("close") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::close));
+    CHECK(result.second.bytes.empty());
+    CHECK_FALSE(result.second.reset);
+    CHECK_FALSE(result.second.timed_out);
+  }
+  SECTION("empty") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::empty));
+    CHECK(result.second.status_line() == "HTTP/1.1 200 OK");
+    CHECK(result.second.has_header("Content-Length: 0"));
+    CHECK(result.third_answered);  // well framed: the connection goes on
+  }
+  SECTION("malformed_json") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::malformed_json));
+    CHECK(result.second.status_line() == "HTTP/1.1 200 OK");
+    CHECK_FALSE(nlohmann::json::accept(result.second.body()));
+    CHECK(result.third_answered);
+  }
+  SECTION("truncated") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::truncated));
+    CHECK(result.second.status_line() == "HTTP/1.1 401 Unauthorized");
+    CHECK(static_cast<int>(result.second.body().size()) < content_length(result.second));
+    CHECK_FALSE(result.third_answered);  // it ended with the cut answer
+  }
+  SECTION("hang") {
+    auto result = on_reused_connection(mock, fault_rule(Fault::hang), std::chrono::milliseconds(300));
+    CHECK(result.second.timed_out);
+    CHECK(result.second.bytes.empty());
+  }
+  SECTION("delay") {
+    auto result = on_reused_connection(mock, delay_rule(std::chrono::milliseconds(20)));
+    CHECK(result.second.status_line() == "HTTP/1.1 401 Unauthorized");
+    CHECK(result.third_answered);
+  }
+  SECTION("status") {
+    FailureRule rule;
+    rule.endpoint = Endpoint::users_me;
+    rule.status = 503;
+    auto result = on_reused_connection(mock, rule);
+    CHECK(result.second.status_line() == "HTTP/1.1 503 Service Unavailable");
+    CHECK(result.third_answered);
+  }
+  SECTION("error") {
+    FailureRule rule;
+    rule.endpoint = Endpoint::users_me;
+    rule.kind = FailureRule::Kind::error;
+    rule.error = "invalid_client";
+    auto result = on_reused_connection(mock, rule);
+    CHECK(result.second.body().find("invalid_client") != std::string::npos);
+    CHECK(result.third_answered);
+  }
+  SECTION("rate_limit") {
+    FailureRule rule;
+    rule.endpoint = Endpoint::users_me;
+    rule.kind = FailureRule::Kind::rate_limit;
+    auto result = on_reused_connection(mock, rule);
+    CHECK(result.second.status_line() == "HTTP/1.1 429 Too Many Requests");
+    CHECK(result.second.has_header("Retry-After: 1"));
+    CHECK(result.third_answered);
+  }
+  auto entries = mock.server.journal();
+  REQUIRE(entries.size() >= 2);
+  CHECK_FALSE(entries[1].rule.empty());  // the second request met the rule, journaled
+}
+
+TEST_CASE("the admin guard judges the decoded path, the one the routing uses") {
+  const std::string target = GENERATE(as<std::string>{}, "/%5Fmock/state", "/%5fmock/state", "/_mock%2Fstate",
+                                      "/_mock/%73tate", "/%5F%6D%6F%63%6B/state");
+  INFO(target);
+  mock_discord::ServerOptions options;
+  options.admin_token = "t0ken";
+  mock_discord::Server server(test_config(), options);
+  int port = server.start();
+  auto refused = raw_exchange(port, raw_get(target));
+  CHECK(refused.status_line() == "HTTP/1.1 403 Forbidden");
+  CHECK(refused.body().find("failures") == std::string::npos);
+  auto allowed = raw_exchange(port, raw_get(target, "Authorization: Bearer t0ken\r\n"));
+  CHECK(allowed.status_line() == "HTTP/1.1 200 OK");  // it is the admin API: same path, same guard
+  CHECK(allowed.body().find("failures") != std::string::npos);
+  CHECK(server.journal().empty());
+}
+
+TEST_CASE("double encoding is decoded once: /%255Fmock is not the admin API") {
+  mock_discord::ServerOptions options;
+  options.admin_token = "t0ken";
+  mock_discord::Server server(test_config(), options);
+  int port = server.start();
+  for (const char* target : {"/%255Fmock/state", "/%255fmock%252Fstate"}) {
+    INFO(target);
+    auto answer = raw_exchange(port, raw_get(target));
+    CHECK(answer.status_line() == "HTTP/1.1 404 Not Found");
+    CHECK(answer.body() == R"({"message": "404: Not Found", "code": 0})");
+  }
+  auto broken = raw_exchange(port, raw_get("/_mock/state%zz"));
+  CHECK(broken.status_line() == "HTTP/1.1 400 Bad Request");
+}
+
+TEST_CASE("encoded admin paths from a non-loopback peer are refused") {
+  std::string address = non_loopback_address();
+  if (address.empty()) {
+    WARN("no non-loopback IPv4 address on this machine: nothing to check");
+    return;
+  }
+  mock_discord::ServerOptions options;
+  options.host = "0.0.0.0";
+  mock_discord::Server server(test_config(), options);
+  int port = server.start();
+  for (const char* target : {"/_mock/state", "/%5Fmock/state", "/%5fmock/state", "/_mock%2Fstate", "/%5F%6Dock/health"}) {
+    INFO(target);
+    RawConnection remote(port, address);
+    remote.send(raw_get(target));
+    auto answer = remote.read_answer();
+    CHECK(answer.status_line() == "HTTP/1.1 403 Forbidden");
+  }
+}
+
+TEST_CASE("request bodies with a Content-Encoding are refused, never inflated") {
+  const std::string coding = GENERATE(as<std::string>{}, "gzip", "deflate", "br", "compress", "x-gzip", "identity",
+                                      "gzip, gzip", "zstd");
+  INFO(coding);
+  MockFixture mock;
+  std::string code = mock.obtain_code();
+  // Not even compressed: the header alone decides.
+  const std::string form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" +
+                           support::percent_encode(kRedirectUri);
+  const std::string auth = basic_auth(kClientId, kClientSecret).begin()->second;
+  auto answer = raw_exchange(mock.port, "POST /api/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + auth +
+                                            "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Encoding: " +
+                                            coding + "\r\nContent-Length: " + std::to_string(form.size()) +
+                                            "\r\n\r\n" + form);
+  CHECK(answer.status_line() == "HTTP/1.1 415 Unsupported Media Type");
+  CHECK(answer.body().find("Content-Encoding: " + coding) != std::string::npos);
+  CHECK(mock.server.codes_redeemed() == 0);
+  CHECK(last_entry(mock).status == 415);
+  auto admin = raw_exchange(mock.port, "POST /_mock/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Encoding: " + coding +
+                                           "\r\nContent-Length: 2\r\n\r\n{}");
+  CHECK(admin.status_line() == "HTTP/1.1 415 Unsupported Media Type");
+}
+
+TEST_CASE("the admin API refuses other hosts' names (DNS rebinding) and cross-site requests") {
+  MockFixture mock;
+  const std::string own = "127.0.0.1:" + std::to_string(mock.port);
+  auto health = [&](const std::string& headers) {
+    return raw_exchange(mock.port, "GET /_mock/health HTTP/1.1\r\n" + headers + "\r\n").status_line();
+  };
+  CHECK(health("Host: " + own + "\r\n") == "HTTP/1.1 200 OK");
+  CHECK(health("Host: localhost:" + std::to_string(mock.port) + "\r\n") == "HTTP/1.1 200 OK");
+  CHECK(health("Host: [::1]:" + std::to_string(mock.port) + "\r\n") == "HTTP/1.1 200 OK");
+  CHECK(health("Host: evil.test:" + std::to_string(mock.port) + "\r\n") == "HTTP/1.1 403 Forbidden");
+  CHECK(health("Host: 127.0.0.1.evil.test\r\n") == "HTTP/1.1 403 Forbidden");
+  auto rebinding = raw_exchange(mock.port, "GET /_mock/state HTTP/1.1\r\nHost: evil.test\r\n\r\n");
+  CHECK(rebinding.body().find("evil.test") != std::string::npos);  // says why
+  CHECK(rebinding.body().find("failures") == std::string::npos);
+
+  mock.server.set_signed_in("mallory");
+  auto reset = [&](const std::string& headers) {
+    return raw_exchange(mock.port, "POST /_mock/reset HTTP/1.1\r\nHost: " + own + "\r\n" + headers +
+                                       "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n")
+        .status_line();
+  };
+  CHECK(reset("Origin: http://evil.test\r\n") == "HTTP/1.1 403 Forbidden");
+  CHECK(reset("Origin: null\r\n") == "HTTP/1.1 403 Forbidden");
+  CHECK(reset("Sec-Fetch-Site: cross-site\r\n") == "HTTP/1.1 403 Forbidden");
+  CHECK(mock.server.config().signed_in == "mallory");  // none of them got through
+  CHECK(reset("Origin: http://" + own + "\r\nSec-Fetch-Site: same-origin\r\n") == "HTTP/1.1 200 OK");
+  CHECK(mock.server.config().signed_in != "mallory");
+  // The Discord API is not guarded: apps' own pages call it cross-origin.
+  CHECK(raw_exchange(mock.port, raw_get("/api/users/@me", "Origin: http://evil.test\r\n")).status_line() ==
+        "HTTP/1.1 401 Unauthorized");
 }

@@ -1,0 +1,556 @@
+// The transport's epoll loops (behaviour in transport.hpp). Each loop owns
+// its connections outright: no locks on the request path, only the shared
+// connection count is atomic.
+#include "mock_discord/transport.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "mock_discord/http_response.hpp"
+#include "mock_discord/responses.hpp"
+#include "support/errors.hpp"
+#include "support/text.hpp"
+
+namespace mock_discord {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+constexpr TimePoint kNever = TimePoint::max();
+// After a closing answer: how long the client may keep sending before the
+// socket is closed anyway (reading it avoids a RST that would destroy the answer).
+constexpr auto kDrainTime = std::chrono::seconds(2);
+// Pipelined requests are not handled while this much answer is unsent.
+constexpr std::size_t kOutputHighWater = 256 * 1024;
+// Connections refused over the limit still get their 503 read; at most this many at once.
+constexpr int kMaxRefusing = 64;
+
+bool is_loopback(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    return (ntohl(v4.sin_addr.s_addr) >> 24) == 127;
+  }
+  if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+std::string address_text(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.ss_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, sizeof text);
+  else if (address.ss_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text, sizeof text);
+  return text;
+}
+
+// RFC 9112 9.3: 1.1 persists unless told to close; 1.0 only when asked to.
+bool wants_keep_alive(const HttpRequest& request) {
+  auto connection = request.header("Connection");
+  std::string tokens = connection ? support::text::lower(*connection) : "";
+  auto has = [&](const char* token) {
+    std::size_t at = tokens.find(token);
+    return at != std::string::npos;
+  };
+  if (request.version == "HTTP/1.1") return !has("close");
+  return has("keep-alive") && !has("close");
+}
+
+enum class State {
+  reading,   // reading requests (idle when the input is empty)
+  waiting,   // a delayed answer is pending
+  hanging,   // fault hang: no answer, reading and discarding
+  draining,  // answered with close: output flushed, then FIN, then reading until EOF
+};
+
+struct Connection {
+  int fd = -1;
+  bool loopback = false;
+  bool refused = false;  // over the limit: only a 503 to deliver
+  std::string peer;
+  State state = State::reading;
+  std::string in;
+  std::string out;
+  std::size_t out_sent = 0;
+  Reply::After after_output = Reply::After::keep_alive;  // once `out` is flushed
+  bool continue_sent = false;
+  bool request_started = false;
+  bool peer_done = false;
+  bool waiting_keep_alive = false;  // State::waiting: whether the delayed request allows keep-alive  // the client half-closed: answer what it sent, then close
+  TimePoint deadline = kNever;
+  std::function<Reply(bool)> later;
+  std::uint32_t interest = 0;
+};
+
+// Marker objects for the two non-connection descriptors in each loop's epoll set.
+char listen_marker;
+char wake_marker;
+
+}  // namespace
+
+struct Transport::Impl {
+  TransportOptions options;
+  RequestHandler handler;
+  int listen_fd = -1;
+  int wake_fd = -1;
+  int bound_port = 0;
+  int max_connections = 0;
+  std::atomic<int> open{0};
+  std::atomic<int> refusing{0};
+  std::atomic<bool> stopping{false};
+  bool started = false;
+  std::mutex lifecycle;
+  std::vector<std::thread> threads;
+
+  Impl(TransportOptions options_, RequestHandler handler_)
+      : options(std::move(options_)), handler(std::move(handler_)) {}
+
+  void bind_and_listen() {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    const std::string where = options.host + ":" + std::to_string(options.port);
+    int status = ::getaddrinfo(options.host.c_str(), std::to_string(options.port).c_str(), &hints, &found);
+    if (status != 0) throw support::SystemError("cannot listen on " + where + ": " + ::gai_strerror(status));
+    std::string error = "no address";
+    for (addrinfo* address = found; address && listen_fd < 0; address = address->ai_next) {
+      int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, address->ai_protocol);
+      if (fd < 0) continue;
+      int on = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+      if (::bind(fd, address->ai_addr, address->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+        listen_fd = fd;
+      } else {
+        error = std::strerror(errno);
+        ::close(fd);
+      }
+    }
+    ::freeaddrinfo(found);
+    if (listen_fd < 0) throw support::SystemError("cannot listen on " + where + ": " + error);
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    ::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&bound), &length);
+    bound_port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
+                                                    : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  }
+
+  // Raises the descriptor limit as far as allowed and keeps the connection
+  // bound under it, with room for the process's other files.
+  void size_connection_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+      limit.rlim_cur = limit.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+      ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    long usable = limit.rlim_cur == RLIM_INFINITY ? 1L << 20 : static_cast<long>(limit.rlim_cur) - 64 - kMaxRefusing;
+    max_connections = static_cast<int>(std::max(1L, std::min<long>(options.max_connections, usable)));
+  }
+
+  class Loop;
+};
+
+class Transport::Impl::Loop {
+ public:
+  explicit Loop(Impl& owner) : owner_(owner), options_(owner.options) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) throw support::SystemError(std::string("epoll_create1: ") + std::strerror(errno));
+    epoll_event listen_event{};
+    // EPOLLEXCLUSIVE: one loop wakes per new connection, not all of them.
+    listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
+    listen_event.data.ptr = &listen_marker;
+    epoll_event wake_event{};
+    wake_event.events = EPOLLIN;
+    wake_event.data.ptr = &wake_marker;
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, owner.listen_fd, &listen_event) != 0 ||
+        ::epoll_ctl(epoll_, EPOLL_CTL_ADD, owner.wake_fd, &wake_event) != 0) {
+      ::close(epoll_);
+      throw support::SystemError(std::string("epoll_ctl: ") + std::strerror(errno));
+    }
+  }
+  ~Loop() { ::close(epoll_); }
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  void run() {
+    epoll_event events[128];
+    while (!owner_.stopping.load(std::memory_order_relaxed)) {
+      int timeout = -1;
+      if (next_deadline_ != kNever) {
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline_ - Clock::now()).count() + 1;
+        timeout = static_cast<int>(std::clamp<long long>(wait, 0, 60 * 60 * 1000));
+      }
+      int ready = ::epoll_wait(epoll_, events, 128, timeout);
+      if (ready < 0 && errno != EINTR) break;
+      for (int i = 0; i < ready; ++i) {
+        void* tag = events[i].data.ptr;
+        if (tag == &wake_marker) continue;  // stopping: the while condition sees it
+        if (tag == &listen_marker) {
+          accept_one();
+          continue;
+        }
+        on_event(*static_cast<Connection*>(tag), events[i].events);
+      }
+      bury();
+      if (next_deadline_ != kNever && Clock::now() >= next_deadline_) sweep();
+    }
+    shut_down();
+  }
+
+ private:
+  Impl& owner_;
+  const TransportOptions& options_;
+  int epoll_ = -1;
+  std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
+  std::vector<Connection*> dead_;
+  TimePoint next_deadline_ = kNever;
+  char scratch_[65536];
+
+  void set_deadline(Connection& c, TimePoint when) {
+    c.deadline = when;
+    if (when < next_deadline_) next_deadline_ = when;
+  }
+
+  void set_interest(Connection& c, std::uint32_t events) {
+    if (c.interest == events) return;
+    epoll_event event{};
+    event.events = events;
+    event.data.ptr = &c;
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &event);
+    c.interest = events;
+  }
+
+  void accept_one() {
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    int fd = ::accept4(owner_.listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return;  // another loop took it, or out of descriptors: the backlog keeps it
+    int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    auto connection = std::make_unique<Connection>();
+    Connection& c = *connection;
+    c.fd = fd;
+    c.loopback = is_loopback(peer);
+    c.peer = address_text(peer);
+    if (owner_.open.fetch_add(1) >= owner_.max_connections) {
+      owner_.open.fetch_sub(1);
+      if (owner_.refusing.fetch_add(1) >= kMaxRefusing) {
+        owner_.refusing.fetch_sub(1);
+        ::close(fd);
+        return;
+      }
+      c.refused = true;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = &c;
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
+      (c.refused ? owner_.refusing : owner_.open).fetch_sub(1);
+      ::close(fd);
+      return;
+    }
+    c.interest = EPOLLIN;
+    connections_.emplace(&c, std::move(connection));
+    if (c.refused) {
+      // A clear refusal: the client reads why, instead of a timeout.
+      CannedResponse busy = api_error(503, "503: Service Unavailable: the mock has " +
+                                               std::to_string(owner_.max_connections) + " connections open", 0);
+      busy.headers.emplace_back("Retry-After", "1");
+      queue(c, serialize_response(busy, false, "close"), Reply::After::close);
+      flush(c);
+      return;
+    }
+    set_deadline(c, Clock::now() + options_.idle_timeout);
+  }
+
+  void on_event(Connection& c, std::uint32_t events) {
+    if (c.fd < 0) return;
+    if (events & (EPOLLERR | EPOLLHUP)) return on_peer_closed(c);  // nothing more can be delivered
+    if (events & EPOLLOUT) {
+      flush(c);
+      // Pipelined requests that waited for the answers before them to go out.
+      if (c.fd >= 0 && c.state == State::reading && c.out.empty() && !c.in.empty()) process(c);
+    }
+    if (c.fd >= 0 && (events & EPOLLIN)) on_readable(c);
+  }
+
+  void on_readable(Connection& c) {
+    while (c.fd >= 0) {
+      ssize_t n = ::recv(c.fd, scratch_, sizeof scratch_, 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        return close_now(c, false);
+      }
+      if (n == 0) return on_end_of_input(c);
+      if (c.state == State::hanging || c.state == State::draining || c.refused) continue;  // discarded
+      c.in.append(scratch_, static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < sizeof scratch_) break;
+    }
+    if (c.fd >= 0 && c.state == State::reading) process(c);
+  }
+
+  // The client sent all it will (a half-close): what it sent is still answered.
+  void on_end_of_input(Connection& c) {
+    if (c.state != State::reading || c.in.empty() || c.peer_done) return on_peer_closed(c);
+    c.peer_done = true;
+    process(c);
+    if (c.fd >= 0 && c.state == State::reading) close_now(c, false);  // an incomplete request
+  }
+
+  // The client went away: a delayed answer is cancelled.
+  void on_peer_closed(Connection& c) {
+    if (c.state == State::waiting && c.later) c.later(true);
+    c.later = nullptr;
+    close_now(c, false);
+  }
+
+  // Handles the buffered requests in order, until one is incomplete, waits,
+  // or the connection ends.
+  void process(Connection& c) {
+    const std::size_t raw_limit = RequestLimits{}.max_head_bytes + 4 * RequestLimits{}.max_body_bytes;
+    while (c.fd >= 0 && c.state == State::reading && c.out.size() - c.out_sent < kOutputHighWater) {
+      if (c.in.empty()) break;
+      ParseResult parsed = parse_request(c.in);
+      if (parsed.state == ParseResult::State::incomplete) {
+        if (c.in.find_first_not_of("\r\n") == std::string::npos) break;  // blank lines between requests
+        if (!c.request_started) {
+          c.request_started = true;
+          set_deadline(c, Clock::now() + options_.request_timeout);
+        }
+        if (c.in.size() > raw_limit) {
+          parsed.state = ParseResult::State::error;
+          parsed.error_status = 413;
+        } else {
+          if (parsed.head_complete && parsed.request.expects_continue() && !c.continue_sent) {
+            c.continue_sent = true;
+            c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+          }
+          break;
+        }
+      }
+      handle(c, parsed);
+    }
+    flush(c);
+    update_reading_interest(c);
+  }
+
+  void handle(Connection& c, const ParseResult& parsed) {
+    const bool complete = parsed.state == ParseResult::State::complete;
+    Exchange exchange{parsed, c.loopback, c.peer, complete && !c.peer_done && wants_keep_alive(parsed.request)};
+    Verdict verdict = owner_.handler(exchange);
+    if (complete) c.in.erase(0, parsed.consumed);
+    else c.in.clear();
+    c.request_started = false;
+    c.continue_sent = false;
+    if (verdict.delay.count() > 0 && verdict.later) {
+      c.state = State::waiting;
+      c.later = std::move(verdict.later);
+      c.waiting_keep_alive = exchange.keep_alive;
+      set_deadline(c, Clock::now() + verdict.delay);
+      return;
+    }
+    apply(c, std::move(verdict.reply), exchange.keep_alive);
+  }
+
+  void apply(Connection& c, Reply reply, bool keep_alive) {
+    c.state = State::reading;
+    Reply::After after = reply.after;
+    if (after == Reply::After::keep_alive && !keep_alive) after = Reply::After::close;
+    queue(c, std::move(reply.bytes), after);
+  }
+
+  void queue(Connection& c, std::string bytes, Reply::After after) {
+    if (c.out_sent == c.out.size()) {
+      c.out = std::move(bytes);
+      c.out_sent = 0;
+    } else {
+      c.out += bytes;
+    }
+    c.after_output = after;
+    if (after != Reply::After::keep_alive) c.state = State::draining;  // no more requests are read
+    if (after == Reply::After::keep_alive) set_deadline(c, Clock::now() + options_.idle_timeout);
+  }
+
+  // Sends what it can; once everything is out, does what the answer said comes after.
+  void flush(Connection& c) {
+    while (c.out_sent < c.out.size()) {
+      ssize_t n = ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        set_interest(c, EPOLLOUT);
+        set_deadline(c, Clock::now() + options_.send_timeout);
+        return;
+      }
+      if (n < 0) return close_now(c, false);
+      c.out_sent += static_cast<std::size_t>(n);
+    }
+    c.out.clear();
+    c.out_sent = 0;
+    switch (c.after_output) {
+      case Reply::After::keep_alive:
+        if (c.state == State::reading) set_interest(c, EPOLLIN);
+        return;
+      case Reply::After::reset: return close_now(c, true);
+      case Reply::After::hang:
+        c.state = State::hanging;
+        c.after_output = Reply::After::keep_alive;
+        set_interest(c, EPOLLIN);
+        set_deadline(c, Clock::now() + options_.hang_limit);
+        return;
+      case Reply::After::close:
+        ::shutdown(c.fd, SHUT_WR);
+        c.state = State::draining;
+        c.after_output = Reply::After::keep_alive;
+        set_interest(c, EPOLLIN);
+        set_deadline(c, Clock::now() + kDrainTime);
+        return;
+    }
+  }
+
+  // Reading pauses while answers pile up unsent, or a delay is pending.
+  void update_reading_interest(Connection& c) {
+    if (c.fd < 0 || c.out_sent < c.out.size()) return;  // flush() manages EPOLLOUT
+    set_interest(c, c.state == State::waiting ? 0u : static_cast<std::uint32_t>(EPOLLIN));
+  }
+
+  void close_now(Connection& c, bool reset) {
+    if (c.fd < 0) return;
+    if (reset) {
+      linger hard{1, 0};
+      ::setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    ::close(c.fd);  // also removes it from the epoll set
+    c.fd = -1;
+    (c.refused ? owner_.refusing : owner_.open).fetch_sub(1);
+    dead_.push_back(&c);
+  }
+
+  void bury() {
+    for (Connection* c : dead_) connections_.erase(c);
+    dead_.clear();
+  }
+
+  void sweep() {
+    const TimePoint now = Clock::now();
+    next_deadline_ = kNever;
+    std::vector<Connection*> expired;
+    for (auto& [key, c] : connections_) {
+      if (c->fd < 0) continue;
+      if (c->deadline <= now) expired.push_back(key);
+      else next_deadline_ = std::min(next_deadline_, c->deadline);
+    }
+    for (Connection* c : expired) expire(*c);
+    bury();
+  }
+
+  void expire(Connection& c) {
+    c.deadline = kNever;
+    if (c.out_sent < c.out.size()) return close_now(c, false);  // the client stopped reading
+    switch (c.state) {
+      case State::waiting: {
+        auto later = std::move(c.later);
+        c.later = nullptr;
+        apply(c, later(false), c.waiting_keep_alive);
+        flush(c);
+        if (c.fd >= 0 && c.state == State::reading) process(c);  // pipelined requests that waited
+        return;
+      }
+      case State::reading:
+        if (!c.request_started) return close_now(c, false);  // idle: quietly
+        {
+          ParseResult timed_out = parse_request(c.in);
+          timed_out.state = ParseResult::State::error;
+          timed_out.error_status = 408;
+          timed_out.error = "the request did not arrive in time";
+          handle(c, timed_out);
+          flush(c);
+        }
+        return;
+      case State::hanging:
+        ::shutdown(c.fd, SHUT_WR);
+        return close_now(c, false);
+      case State::draining: return close_now(c, false);
+    }
+  }
+
+  void shut_down() {
+    for (auto& [key, c] : connections_) {
+      if (c->fd < 0) continue;
+      if (c->state == State::waiting && c->later) c->later(true);
+      if (c->out_sent < c->out.size())
+        ::send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(c->fd, SHUT_WR);
+      close_now(*c, false);
+    }
+    bury();
+  }
+};
+
+Transport::Transport(TransportOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Transport::~Transport() { stop(); }
+
+int Transport::start() {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle);
+  if (impl_->started) return impl_->bound_port;
+  if (impl_->stopping) throw support::SystemError("the transport was stopped; create a new one");
+  impl_->bind_and_listen();
+  impl_->size_connection_limit();
+  impl_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (impl_->wake_fd < 0) {
+    ::close(impl_->listen_fd);
+    impl_->listen_fd = -1;
+    throw support::SystemError(std::string("eventfd: ") + std::strerror(errno));
+  }
+  std::vector<std::unique_ptr<Impl::Loop>> loops;
+  for (int i = 0; i < std::max(1, impl_->options.loops); ++i) loops.push_back(std::make_unique<Impl::Loop>(*impl_));
+  impl_->started = true;
+  for (auto& loop : loops)
+    impl_->threads.emplace_back([loop = std::shared_ptr<Impl::Loop>(std::move(loop))] { loop->run(); });
+  return impl_->bound_port;
+}
+
+void Transport::stop() {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle);
+  if (impl_->stopping.exchange(true)) return;
+  if (impl_->wake_fd >= 0) {
+    std::uint64_t one = 1;
+    ssize_t written = ::write(impl_->wake_fd, &one, sizeof one);  // level-triggered: wakes every loop
+    (void)written;
+  }
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+  if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
+  if (impl_->wake_fd >= 0) ::close(impl_->wake_fd);
+  impl_->listen_fd = impl_->wake_fd = -1;
+}
+
+int Transport::port() const { return impl_->bound_port; }
+int Transport::open_connections() const { return impl_->open.load(); }
+int Transport::max_connections() const { return impl_->max_connections; }
+
+}  // namespace mock_discord
