@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "mock_discord/failures.hpp"
 #include "mock_fixture.hpp"
 #include "raw_client.hpp"
@@ -110,4 +113,18 @@ TEST_CASE("the driving methods reach the world") {
   CHECK(mock.server.active_tokens() == 0);
   auto secrets = mock.server.secrets();
   CHECK(std::find(secrets.begin(), secrets.end(), tokens.access) != secrets.end());
+}
+
+TEST_CASE("url() may be read while start() runs (a data race under TSan before port became atomic)") {
+  mock_discord::Server server(test_config());
+  std::atomic<bool> started{false};
+  std::string seen;
+  std::thread reader([&] {
+    while (!started) seen = server.url();
+    seen = server.url();
+  });
+  int port = server.start();
+  started = true;
+  reader.join();
+  CHECK(seen == "http://127.0.0.1:" + std::to_string(port));
 }
