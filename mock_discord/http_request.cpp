@@ -15,7 +15,7 @@ bool is_tchar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
-using support::text::lower;
+using support::text::iequals;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -106,9 +106,8 @@ std::optional<ParseResult> body_framing(const HttpRequest& request, const Reques
   bool has_length = false;
   int hosts = 0;
   for (const auto& [name, value] : request.headers) {
-    const std::string key = lower(name);
-    if (key == "host") ++hosts;
-    if (key == "content-length") {
+    if (iequals(name, "host")) ++hosts;
+    if (iequals(name, "content-length")) {
       if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
         return failure(400, "invalid Content-Length");
       if (value.size() > 15) return failure(413, "the body is larger than 1 MiB");
@@ -117,8 +116,8 @@ std::optional<ParseResult> body_framing(const HttpRequest& request, const Reques
       has_length = true;
       length = parsed;
     }
-    if (key == "transfer-encoding") {
-      if (lower(value) != "chunked" || framing == Framing::chunked)
+    if (iequals(name, "transfer-encoding")) {
+      if (!iequals(value, "chunked") || framing == Framing::chunked)
         return failure(400, "unsupported Transfer-Encoding '" + value + "'");
       if (request.version == "HTTP/1.0") return failure(400, "Transfer-Encoding in an HTTP/1.0 request");
       framing = Framing::chunked;
@@ -186,15 +185,14 @@ std::string HttpRequest::query() const {
 }
 
 std::optional<std::string> HttpRequest::header(const std::string& name) const {
-  const std::string wanted = lower(name);
   for (const auto& [key, value] : headers)
-    if (lower(key) == wanted) return value;
+    if (iequals(key, name)) return value;
   return std::nullopt;
 }
 
 bool HttpRequest::expects_continue() const {
   auto expect = header("Expect");
-  return expect && lower(*expect) == "100-continue";
+  return expect && iequals(*expect, "100-continue");
 }
 
 ParseResult parse_request(std::string_view bytes, const RequestLimits& limits) {

@@ -7,15 +7,12 @@
 #include <cctype>
 
 #include "mock_discord/responses.hpp"
+#include "support/text.hpp"
 
 namespace mock_discord {
 namespace {
 
-bool same_name(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using support::text::iequals;
 
 }  // namespace
 
@@ -76,10 +73,10 @@ std::string serialize(int status, const std::string& default_type, const HeaderR
   out += reason_phrase(status);
   out += "\r\n";
   bool has_type = false;
-  for (const auto& [name, value] : headers) has_type = has_type || same_name(name, "Content-Type");
+  for (const auto& [name, value] : headers) has_type = has_type || iequals(name, "Content-Type");
   if (!has_type && !default_type.empty()) out.append("Content-Type: ").append(default_type).append("\r\n");
   for (const auto& [name, value] : headers)
-    if (!same_name(name, "Content-Length") && !same_name(name, "Connection"))
+    if (!iequals(name, "Content-Length") && !iequals(name, "Connection"))
       out.append(name).append(": ").append(value).append("\r\n");
   out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   if (!connection.empty()) out.append("Connection: ").append(connection).append("\r\n");
@@ -99,7 +96,7 @@ std::string serialize_response(const httplib::Response& response, bool head_requ
   if (status >= 400 && response.body.empty()) {
     CannedResponse generic = status_message_response(status);
     for (const auto& [name, value] : response.headers)
-      if (!same_name(name, "Content-Type")) generic.headers.emplace_back(name, value);
+      if (!iequals(name, "Content-Type")) generic.headers.emplace_back(name, value);
     return serialize_response(generic, head_request, connection);
   }
   return serialize(status, "", response.headers, response.body, head_request, connection);
