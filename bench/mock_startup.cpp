@@ -219,8 +219,8 @@ void run_embedded(const Settings& settings) {
             << "  the server's share: VmRSS +" << bench::mib(idle.rss_kib - before.rss_kib) << ", anonymous +"
             << bench::mib(idle.anonymous_kib - before.anonymous_kib) << "\n";
 
-  // Every server starts ServerOptions::threads internal workers and that
-  // many + 16 front-door workers: what the pool sizes cost a short-lived mock.
+  // Every server starts ServerOptions::threads event loops: what their
+  // number costs a short-lived mock.
   std::cout << "  by ServerOptions::threads, ms (min / median / max):\n";
   for (int threads : {default_threads, 4, 1}) {
     std::vector<EmbeddedRound> sized;
