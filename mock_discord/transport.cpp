@@ -360,7 +360,14 @@ class Transport::Impl::Loop {
   void handle(Connection& c, const ParseResult& parsed) {
     const bool complete = parsed.state == ParseResult::State::complete;
     Exchange exchange{parsed, c.loopback, c.peer, complete && !c.peer_done && wants_keep_alive(parsed.request)};
-    Verdict verdict = owner_.handler(exchange);
+    Verdict verdict;
+    try {
+      verdict = owner_.handler(exchange);
+    } catch (const std::exception&) {
+      // A bug answers 500 and costs this connection, never the loop.
+      verdict = Verdict{};
+      verdict.reply = {serialize_response(status_message_response(500), false, "close"), Reply::After::close};
+    }
     if (complete) c.in.erase(0, parsed.consumed);
     else c.in.clear();
     c.request_started = false;

@@ -66,6 +66,21 @@ int content_length(const RawAnswer& answer) {
   return std::stoi(answer.bytes.substr(at + name.size()));
 }
 
+// A second address of this machine, from which a caller is not loopback; "" when there is none.
+std::string non_loopback_address() {
+  std::string address;
+  ifaddrs* interfaces = nullptr;
+  if (getifaddrs(&interfaces) != 0) return address;
+  for (ifaddrs* it = interfaces; it && address.empty(); it = it->ifa_next) {
+    if (!it->ifa_addr || it->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(it->ifa_addr)->sin_addr, text, sizeof text);
+    if (std::string(text).rfind("127.", 0) != 0) address = text;
+  }
+  freeifaddrs(interfaces);
+  return address;
+}
+
 // A front door whose routes answer 204 to everything.
 mock_discord::FrontDoorOptions bare_door() {
   mock_discord::FrontDoorOptions options;
@@ -440,17 +455,7 @@ TEST_CASE("the admin API needs the token when one is set, and is never journaled
 
 TEST_CASE("without a token the admin API answers loopback callers only") {
   // A second address of this machine makes the caller non-loopback.
-  std::string address;
-  ifaddrs* interfaces = nullptr;
-  if (getifaddrs(&interfaces) == 0) {
-    for (ifaddrs* it = interfaces; it && address.empty(); it = it->ifa_next) {
-      if (!it->ifa_addr || it->ifa_addr->sa_family != AF_INET) continue;
-      char text[INET_ADDRSTRLEN];
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(it->ifa_addr)->sin_addr, text, sizeof text);
-      if (std::string(text).rfind("127.", 0) != 0) address = text;
-    }
-    freeifaddrs(interfaces);
-  }
+  std::string address = non_loopback_address();
   if (address.empty()) {
     WARN("no non-loopback IPv4 address on this machine: only the loopback side is checked");
   }
@@ -550,21 +555,6 @@ TEST_CASE("a request counts in the journal from its arrival, while it is still d
 }
 
 namespace {
-
-// A second address of this machine, from which a caller is not loopback; "" when there is none.
-std::string non_loopback_address() {
-  std::string address;
-  ifaddrs* interfaces = nullptr;
-  if (getifaddrs(&interfaces) != 0) return address;
-  for (ifaddrs* it = interfaces; it && address.empty(); it = it->ifa_next) {
-    if (!it->ifa_addr || it->ifa_addr->sa_family != AF_INET) continue;
-    char text[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(it->ifa_addr)->sin_addr, text, sizeof text);
-    if (std::string(text).rfind("127.", 0) != 0) address = text;
-  }
-  freeifaddrs(interfaces);
-  return address;
-}
 
 // What a request for users/@me gets as the second request of a kept-alive
 // connection, with `rule` added after the first; then whether a third

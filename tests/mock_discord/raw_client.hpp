@@ -57,19 +57,8 @@ class RawConnection {
   RawAnswer read(const std::string& stop = "") {
     RawAnswer answer;
     answer.connected = connected_;
-    char chunk[16384];
-    while (connected_) {
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        answer.reset = errno == ECONNRESET;
-        answer.timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
-        break;
-      }
-      if (n == 0) break;
-      answer.bytes.append(chunk, static_cast<std::size_t>(n));
+    while (connected_ && receive(answer))
       if (!stop.empty() && answer.bytes.find(stop) != std::string::npos) break;
-    }
     return answer;
   }
   // Reads one whole answer (interim 1xx answers included, before it): up to
@@ -80,7 +69,6 @@ class RawConnection {
     RawAnswer answer;
     answer.connected = connected_;
     std::size_t start = 0;  // where the current (non-1xx) answer begins
-    char chunk[16384];
     while (connected_) {
       std::size_t head_end = answer.bytes.find("\r\n\r\n", start);
       if (head_end != std::string::npos) {
@@ -104,15 +92,7 @@ class RawConnection {
         pending_.clear();
         continue;
       }
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        answer.reset = errno == ECONNRESET;
-        answer.timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
-        break;
-      }
-      if (n == 0) break;
-      answer.bytes.append(chunk, static_cast<std::size_t>(n));
+      if (!receive(answer)) break;
     }
     return answer;
   }
@@ -133,6 +113,23 @@ class RawConnection {
   }
 
  private:
+  // Appends what arrives next; false when the connection ended, failed or timed out.
+  bool receive(RawAnswer& answer) {
+    char chunk[16384];
+    while (true) {
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        answer.reset = errno == ECONNRESET;
+        answer.timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
+        return false;
+      }
+      if (n == 0) return false;
+      answer.bytes.append(chunk, static_cast<std::size_t>(n));
+      return true;
+    }
+  }
+
   int fd_ = -1;
   bool connected_ = false;
   std::string pending_;  // bytes of the next answer, read with the previous one
