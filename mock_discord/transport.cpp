@@ -31,8 +31,8 @@
 namespace mock_discord {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using TimePoint = Clock::time_point;
+using SteadyClock = std::chrono::steady_clock;
+using TimePoint = SteadyClock::time_point;
 constexpr TimePoint kNever = TimePoint::max();
 // After a closing answer: how long the client may keep sending before the
 // socket is closed anyway (reading it avoids a RST that would destroy the answer).
@@ -199,7 +199,7 @@ class Transport::Impl::Loop {
     while (!owner_.stopping.load(std::memory_order_relaxed)) {
       int timeout = -1;
       if (next_deadline_ != kNever) {
-        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline_ - Clock::now()).count() + 1;
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline_ - SteadyClock::now()).count() + 1;
         timeout = static_cast<int>(std::clamp<long long>(wait, 0, 60 * 60 * 1000));
       }
       int ready = ::epoll_wait(epoll_, events, 128, timeout);
@@ -214,7 +214,7 @@ class Transport::Impl::Loop {
         on_event(*static_cast<Connection*>(tag), events[i].events);
       }
       bury();
-      if (next_deadline_ != kNever && Clock::now() >= next_deadline_) sweep();
+      if (next_deadline_ != kNever && SteadyClock::now() >= next_deadline_) sweep();
     }
     shut_down();
   }
@@ -282,7 +282,7 @@ class Transport::Impl::Loop {
       flush(c);
       return;
     }
-    set_deadline(c, Clock::now() + options_.idle_timeout);
+    set_deadline(c, SteadyClock::now() + options_.idle_timeout);
   }
 
   void on_event(Connection& c, std::uint32_t events) {
@@ -338,7 +338,7 @@ class Transport::Impl::Loop {
         if (c.in.find_first_not_of("\r\n") == std::string::npos) break;  // blank lines between requests
         if (!c.request_started) {
           c.request_started = true;
-          set_deadline(c, Clock::now() + options_.request_timeout);
+          set_deadline(c, SteadyClock::now() + options_.request_timeout);
         }
         if (c.in.size() > raw_limit) {
           parsed.state = ParseResult::State::error;
@@ -376,7 +376,7 @@ class Transport::Impl::Loop {
       c.state = State::waiting;
       c.later = std::move(verdict.later);
       c.waiting_keep_alive = exchange.keep_alive;
-      set_deadline(c, Clock::now() + verdict.delay);
+      set_deadline(c, SteadyClock::now() + verdict.delay);
       return;
     }
     apply(c, std::move(verdict.reply), exchange.keep_alive);
@@ -398,7 +398,7 @@ class Transport::Impl::Loop {
     }
     c.after_output = after;
     if (after != Reply::After::keep_alive) c.state = State::draining;  // no more requests are read
-    if (after == Reply::After::keep_alive) set_deadline(c, Clock::now() + options_.idle_timeout);
+    if (after == Reply::After::keep_alive) set_deadline(c, SteadyClock::now() + options_.idle_timeout);
   }
 
   // Sends what it can; once everything is out, does what the answer said comes after.
@@ -408,7 +408,7 @@ class Transport::Impl::Loop {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         set_interest(c, EPOLLOUT);
-        set_deadline(c, Clock::now() + options_.send_timeout);
+        set_deadline(c, SteadyClock::now() + options_.send_timeout);
         return;
       }
       if (n < 0) return close_now(c, false);
@@ -425,14 +425,14 @@ class Transport::Impl::Loop {
         c.state = State::hanging;
         c.after_output = Reply::After::keep_alive;
         set_interest(c, EPOLLIN);
-        set_deadline(c, Clock::now() + options_.hang_limit);
+        set_deadline(c, SteadyClock::now() + options_.hang_limit);
         return;
       case Reply::After::close:
         ::shutdown(c.fd, SHUT_WR);
         c.state = State::draining;
         c.after_output = Reply::After::keep_alive;
         set_interest(c, EPOLLIN);
-        set_deadline(c, Clock::now() + kDrainTime);
+        set_deadline(c, SteadyClock::now() + kDrainTime);
         return;
     }
   }
@@ -461,7 +461,7 @@ class Transport::Impl::Loop {
   }
 
   void sweep() {
-    const TimePoint now = Clock::now();
+    const TimePoint now = SteadyClock::now();
     next_deadline_ = kNever;
     std::vector<Connection*> expired;
     for (auto& [key, c] : connections_) {

@@ -19,9 +19,9 @@ using namespace mock_tests;
 
 namespace {
 
-constexpr const char* kUnauthorized = "HTTP/1.1 401 Unauthorized";
+constexpr const char* kUnauthorizedLine = "HTTP/1.1 401 Unauthorized";
 
-std::string get_request(const std::string& target, const std::string& version = "HTTP/1.1",
+std::string raw_request(const std::string& target, const std::string& version = "HTTP/1.1",
                         const std::string& extra_headers = "") {
   return "GET " + target + " " + version + "\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
 }
@@ -43,9 +43,9 @@ TEST_CASE("HTTP/1.1 connections are kept alive and reused") {
   RawConnection connection(mock.port);
   for (int i = 0; i < 5; ++i) {
     INFO("request " << i);
-    REQUIRE(connection.send(get_request("/api/users/@me")));
+    REQUIRE(connection.send(raw_request("/api/users/@me")));
     auto answer = connection.read_answer();
-    CHECK(answer.status_line() == kUnauthorized);
+    CHECK(answer.status_line() == kUnauthorizedLine);
     CHECK_FALSE(answer.has_header("Connection: close"));
   }
   CHECK(mock.server.journal().size() == 5);
@@ -63,11 +63,11 @@ TEST_CASE("pipelined requests are answered in order") {
   RawConnection connection(mock.port);
   const std::string form = "grant_type=client_credentials&scope=identify";
   const std::string auth = basic_auth(kClientId, kClientSecret).begin()->second;
-  REQUIRE(connection.send(get_request("/api/users/@me") + get_request("/api/v10/nothing-here") +
+  REQUIRE(connection.send(raw_request("/api/users/@me") + raw_request("/api/v10/nothing-here") +
                           "POST /api/oauth2/token HTTP/1.1\r\nHost: a\r\nAuthorization: " + auth +
                           "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-                          std::to_string(form.size()) + "\r\n\r\n" + form + get_request("/_mock/health")));
-  CHECK(connection.read_answer().status_line() == kUnauthorized);
+                          std::to_string(form.size()) + "\r\n\r\n" + form + raw_request("/_mock/health")));
+  CHECK(connection.read_answer().status_line() == kUnauthorizedLine);
   CHECK(connection.read_answer().status_line() == "HTTP/1.1 404 Not Found");
   auto token = connection.read_answer();
   CHECK(token.status_line() == "HTTP/1.1 200 OK");
@@ -88,18 +88,18 @@ TEST_CASE("pipelined requests behind a delayed one wait for it, in order") {
   delay.delay = std::chrono::milliseconds(50);
   mock.server.add_failure(delay);
   RawConnection connection(mock.port);
-  REQUIRE(connection.send(get_request("/api/users/@me") + get_request("/api/v10/nothing-here")));
-  CHECK(connection.read_answer().status_line() == kUnauthorized);
+  REQUIRE(connection.send(raw_request("/api/users/@me") + raw_request("/api/v10/nothing-here")));
+  CHECK(connection.read_answer().status_line() == kUnauthorizedLine);
   CHECK(connection.read_answer().status_line() == "HTTP/1.1 404 Not Found");
 }
 
 TEST_CASE("Connection: close is honoured: the answer says so, then the connection ends") {
   MockFixture mock;
   RawConnection connection(mock.port);
-  REQUIRE(connection.send(get_request("/api/users/@me", "HTTP/1.1", "Connection: close\r\n") +
-                          get_request("/api/users/@me")));
+  REQUIRE(connection.send(raw_request("/api/users/@me", "HTTP/1.1", "Connection: close\r\n") +
+                          raw_request("/api/users/@me")));
   auto answer = connection.read_answer();
-  CHECK(answer.status_line() == kUnauthorized);
+  CHECK(answer.status_line() == kUnauthorizedLine);
   CHECK(answer.has_header("Connection: close"));
   CHECK(connection.closed_by_peer());
   CHECK(mock.server.journal().size() == 1);  // the request after it was never read
@@ -111,7 +111,7 @@ TEST_CASE("HTTP/1.0: one request per connection unless it asks for keep-alive") 
     RawConnection connection(mock.port);
     REQUIRE(connection.send("GET /api/users/@me HTTP/1.0\r\n\r\n"));
     auto answer = connection.read_answer();
-    CHECK(answer.status_line() == kUnauthorized);  // answers are HTTP/1.1, as RFC 9110 allows
+    CHECK(answer.status_line() == kUnauthorizedLine);  // answers are HTTP/1.1, as RFC 9110 allows
     CHECK(answer.has_header("Connection: close"));
     CHECK(connection.closed_by_peer());
   }
@@ -120,7 +120,7 @@ TEST_CASE("HTTP/1.0: one request per connection unless it asks for keep-alive") 
     for (int i = 0; i < 3; ++i) {
       REQUIRE(connection.send("GET /api/users/@me HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
       auto answer = connection.read_answer();
-      CHECK(answer.status_line() == kUnauthorized);
+      CHECK(answer.status_line() == kUnauthorizedLine);
       CHECK(answer.has_header("Connection: keep-alive"));
     }
   }
@@ -129,10 +129,10 @@ TEST_CASE("HTTP/1.0: one request per connection unless it asks for keep-alive") 
 TEST_CASE("a half-closed client still gets the answers to what it sent") {
   MockFixture mock;
   RawConnection connection(mock.port);
-  REQUIRE(connection.send(get_request("/api/users/@me") + get_request("/_mock/health")));
+  REQUIRE(connection.send(raw_request("/api/users/@me") + raw_request("/_mock/health")));
   connection.shutdown_sending();
   auto all = connection.read();  // to end of file
-  CHECK(all.status_line() == kUnauthorized);
+  CHECK(all.status_line() == kUnauthorizedLine);
   CHECK(all.bytes.find("HTTP/1.1 200 OK") != std::string::npos);
 }
 
@@ -147,13 +147,13 @@ TEST_CASE("idle and slow connections do not hold up a new request") {
   }
   // A kept-alive connection that went quiet after its request.
   idle.push_back(std::make_unique<RawConnection>(mock.port));
-  idle.back()->send(get_request("/api/users/@me"));
-  CHECK(idle.back()->read_answer().status_line() == kUnauthorized);
+  idle.back()->send(raw_request("/api/users/@me"));
+  CHECK(idle.back()->read_answer().status_line() == kUnauthorizedLine);
   for (auto& connection : idle) CHECK(connection->connected());
   // The bound is the raw client's 20 s timeout, far above any answer time:
   // the old one-worker-per-connection door failed this by timing out.
-  auto answer = raw_exchange(mock.port, get_request("/api/users/@me"));
-  CHECK(answer.status_line() == kUnauthorized);
+  auto answer = raw_exchange(mock.port, raw_request("/api/users/@me"));
+  CHECK(answer.status_line() == kUnauthorizedLine);
   CHECK_FALSE(answer.timed_out);
 }
 
@@ -168,14 +168,14 @@ TEST_CASE("stop() returns with connections open, and each of them sees the end")
   std::vector<std::unique_ptr<RawConnection>> open;
   for (int i = 0; i < 5; ++i) {  // kept alive after an answer
     open.push_back(std::make_unique<RawConnection>(mock->port));
-    open.back()->send(get_request("/api/users/@me"));
-    CHECK(open.back()->read_answer().status_line() == kUnauthorized);
+    open.back()->send(raw_request("/api/users/@me"));
+    CHECK(open.back()->read_answer().status_line() == kUnauthorizedLine);
   }
   open.push_back(std::make_unique<RawConnection>(mock->port));  // mid-request
   open.back()->send("GET /api/users/@me HTTP/1.1\r\n");
   open.push_back(std::make_unique<RawConnection>(mock->port));  // never sent anything
   open.push_back(std::make_unique<RawConnection>(mock->port));  // delayed for minutes
-  open.back()->send(get_request("/api/v9/users/@me"));
+  open.back()->send(raw_request("/api/v9/users/@me"));
   while (mock->server.failures().to_json()[0]["fired"] != 1) std::this_thread::yield();
   CHECK(finishes([&] { mock->server.stop(); }));
   for (auto& connection : open) CHECK(connection->closed_by_peer());
@@ -193,21 +193,21 @@ TEST_CASE("connections over the limit are refused with a clear 503") {
   std::vector<std::unique_ptr<RawConnection>> open;
   for (int i = 0; i < 3; ++i) {
     open.push_back(std::make_unique<RawConnection>(port));
-    open.back()->send(get_request("/api/users/@me"));
-    CHECK(open.back()->read_answer().status_line() == kUnauthorized);
+    open.back()->send(raw_request("/api/users/@me"));
+    CHECK(open.back()->read_answer().status_line() == kUnauthorizedLine);
   }
-  auto refused = raw_exchange(port, get_request("/api/users/@me"));
+  auto refused = raw_exchange(port, raw_request("/api/users/@me"));
   CHECK(refused.status_line() == "HTTP/1.1 503 Service Unavailable");
   CHECK(refused.body().find("3 connections open") != std::string::npos);
   CHECK(refused.has_header("Connection: close"));
   // Once one closes, new connections are served again (as soon as the server has seen the close).
   open.pop_back();
   RawAnswer served;
-  for (int attempt = 0; attempt < 10000 && served.status_line() != kUnauthorized; ++attempt) {
-    served = raw_exchange(port, get_request("/api/users/@me"));
-    if (served.status_line() != kUnauthorized) std::this_thread::yield();
+  for (int attempt = 0; attempt < 10000 && served.status_line() != kUnauthorizedLine; ++attempt) {
+    served = raw_exchange(port, raw_request("/api/users/@me"));
+    if (served.status_line() != kUnauthorizedLine) std::this_thread::yield();
   }
-  CHECK(served.status_line() == kUnauthorized);
+  CHECK(served.status_line() == kUnauthorizedLine);
 }
 
 TEST_CASE("a transport stopped before it started, and twice, is quiet") {
