@@ -322,9 +322,20 @@ class Transport::Impl::Loop {
 
   // The client went away: a delayed answer is cancelled.
   void on_peer_closed(Connection& c) {
-    if (c.state == State::waiting && c.later) c.later(true);
-    c.later = nullptr;
+    if (c.state == State::waiting) run_later(c, true);
     close_now(c, false);
+  }
+
+  // A delayed answer's continuation, once; a throw costs the connection, never the loop.
+  Reply run_later(Connection& c, bool cancelled) {
+    auto later = std::move(c.later);
+    c.later = nullptr;
+    if (!later) return {"", Reply::After::close};
+    try {
+      return later(cancelled);
+    } catch (const std::exception&) {
+      return {serialize_response(status_message_response(500), false, "close"), Reply::After::close};
+    }
   }
 
   // Handles the buffered requests in order, until one is incomplete, waits,
@@ -478,9 +489,7 @@ class Transport::Impl::Loop {
     if (c.out_sent < c.out.size()) return close_now(c, false);  // the client stopped reading
     switch (c.state) {
       case State::waiting: {
-        auto later = std::move(c.later);
-        c.later = nullptr;
-        apply(c, later(false), c.waiting_keep_alive);
+        apply(c, run_later(c, false), c.waiting_keep_alive);
         flush(c);
         if (c.fd >= 0 && c.state == State::reading) process(c);  // pipelined requests that waited
         return;
@@ -506,7 +515,7 @@ class Transport::Impl::Loop {
   void shut_down() {
     for (auto& [key, c] : connections_) {
       if (c->fd < 0) continue;
-      if (c->state == State::waiting && c->later) c->later(true);
+      if (c->state == State::waiting) run_later(*c, true);
       if (c->out_sent < c->out.size())
         ::send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       ::shutdown(c->fd, SHUT_WR);
