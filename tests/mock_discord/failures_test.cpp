@@ -110,3 +110,41 @@ TEST_CASE("describe() names target, action, delay, after and times") {
   error.error = "invalid_grant";
   CHECK(error.describe() == "/api/users/@me error invalid_grant x1");
 }
+
+TEST_CASE("a scripted 429 holds its route for retry_after on the engine's clock, as Discord's buckets do") {
+  std::int64_t now = 1'000'000;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  FailureRule limited = rule(Endpoint::users_me, 0);
+  limited.kind = FailureRule::Kind::rate_limit;
+  limited.retry_after = 1.5;
+  engine.add(limited);
+  auto first = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(first);
+  CHECK(first->kind == FailureRule::Kind::rate_limit);
+  CHECK(first->retry_after == Approx(1.5));
+  CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));  // other routes are not held
+
+  now += 1000;
+  auto held = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(held);
+  CHECK(held->kind == FailureRule::Kind::rate_limit);
+  CHECK(held->retry_after == Approx(0.5));  // what is left of the wait
+  CHECK(engine.to_json()[0]["fired"] == 1);  // a hold is not a new firing
+
+  now += 500;
+  CHECK_FALSE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+}
+
+TEST_CASE("replace and clear end a hold") {
+  std::int64_t now = 0;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  FailureRule limited = rule(Endpoint::token, 0);
+  limited.kind = FailureRule::Kind::rate_limit;
+  limited.retry_after = 10;
+  engine.add(limited);
+  REQUIRE(engine.decide(Endpoint::token, "/api/oauth2/token"));
+  engine.clear();
+  CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));
+}
