@@ -81,6 +81,10 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::stea
       if (answer && answer->status != 0) world.record_answer(step.number, answer->body);
       auto failures = check_expectations(scenario, step, answer, world);
       result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+      if (step.warn_unless) {
+        auto warnings = check_expect(scenario, step, *step.warn_unless, answer, world);
+        result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
+      }
     } catch (const std::exception& error) {
       // StepError, PlaceholderError, AppStartError, a bad value at run time:
       // the step fails with the reason; the run goes on to the next scenario.

@@ -131,3 +131,49 @@ TEST_CASE("harness run: filters that select nothing and unwritable reports are u
         std::string::npos);
   CHECK(unwritable.output.find("PASS") == std::string::npos);
 }
+
+TEST_CASE("harness run: a warn_unless miss is a warning with its advice; the run still exits 0") {
+  Scratch scratch;
+  scratch.write("w.yaml", R"(name: warns
+app: {kind: none}
+steps:
+  - request: {url: "${discord}/api/v10/users/@me"}
+    expect: {status: 401}
+    warn_unless:
+      status: 200
+      advice: Sign in first.
+  - name: the run goes on after a warning
+    request: {url: "${discord}/api/v10/users/@me"}
+    expect: {discord: {requests: {users_me: {min: 2, max: 2}}}}
+)");
+  const std::string json = (scratch.root / "out.json").string();
+  auto outcome = run_harness("run " + scratch.root.string() + "/w.yaml --json " + json);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output.find("WARN  warns") != std::string::npos);
+  CHECK(outcome.output.find("fix:      Sign in first.") != std::string::npos);
+  CHECK(outcome.output.find("\n1 passed, 0 failed, 1 with warnings\n") != std::string::npos);
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"verdict\": \"warn\"") != std::string::npos);
+}
+
+TEST_CASE("harness check-app: the report card of an app, by concern") {
+  Scratch scratch;
+  scratch.write("s.yaml", R"(name: apps - sign in
+tags: [apps, sign-in]
+steps:
+  - open: ${login}
+  - consent: approve
+    expect: {signed_in_as: nelly}
+)");
+  auto outcome = run_harness("check-app --suite " + scratch.root.string() + " --app-login-path /login");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.output.find("Report card for the reference app") != std::string::npos);
+  CHECK(outcome.output.find("Sign-in            A     1     0     0") != std::string::npos);
+  CHECK(outcome.output.find("overall grade: A") != std::string::npos);
+  auto bad = run_harness("check-app --suite " + scratch.root.string() + " --app-login-path login");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--app-login-path must be a path") != std::string::npos);
+}
