@@ -22,7 +22,10 @@ namespace {
 
 using support::YamlReader;
 
-const std::vector<std::string> top_level_keys = {"name", "about", "tags", "discord", "app", "steps", "skip", "timeout"};
+const std::vector<std::string> top_level_keys = {"name", "about", "tags",    "discord", "app",
+                                                 "steps", "skip",  "timeout", "requires"};
+// What `requires:` may ask of the app under test (app: keys of the same name).
+const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
                                            "redirect_path", "redirect_uri", "scopes", "pkce",
                                            "tunnel",        "tunnel_warning", "ready_timeout", "user_page",
@@ -336,6 +339,16 @@ class ScenarioLoader {
       if (scenario_.skip->empty()) reader_.fail(root["skip"], "'skip' takes the reason for skipping");
     }
     if (root["timeout"]) scenario_.timeout = positive_duration(root, "timeout", "the scenario");
+    if (root["requires"]) {
+      YAML::Node needs = value(root, "requires", "the scenario");
+      scenario_.requires_app = reader_.string_list(needs, "'requires'", true);
+      for (std::size_t i = 0; i < scenario_.requires_app.size(); ++i) {
+        const std::string& need = scenario_.requires_app[i];
+        if (!contains(app_capabilities, need))
+          reader_.fail(needs.IsSequence() ? needs[i] : needs, "unknown app capability '" + need + "' in 'requires': expected " +
+                                                                one_of(app_capabilities) + support::did_you_mean(need, app_capabilities));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- app --

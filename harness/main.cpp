@@ -119,6 +119,16 @@ int check_app_command(Arguments arguments) {
 
 }  // namespace
 
+// The options `run` and `check-app` share: parallelism, reports, seed.
+void add_run_options(CLI::App& command, Arguments& arguments) {
+  command.add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
+      ->check(CLI::Range(1, 256));
+  command.add_option("--junit", arguments.junit, "write a JUnit XML report");
+  command.add_option("--json", arguments.json, "write a JSON report");
+  command.add_option("--report", arguments.html, "write a self-contained HTML report");
+  command.add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
+}
+
 int main(int argc, char** argv) {
   CLI::App cli{"Runs Discord OAuth2 login scenarios against an offline mock Discord."};
   cli.require_subcommand(1);
@@ -127,14 +137,9 @@ int main(int argc, char** argv) {
   CLI::App* run = cli.add_subcommand("run", "run scenarios (exit 0: all passed, 1: some failed, 2: invalid input)");
   run->add_option("paths", arguments.paths, "scenario files or folders")->required();
   run->add_option("--app-cmd", arguments.app_command, "run scenarios that do not set app kind against this command");
-  run->add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
-      ->check(CLI::Range(1, 256));
+  add_run_options(*run, arguments);
   run->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
   run->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
-  run->add_option("--junit", arguments.junit, "write a JUnit XML report");
-  run->add_option("--json", arguments.json, "write a JSON report");
-  run->add_option("--report", arguments.html, "write a self-contained HTML report");
-  run->add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
   run->add_option("--shard", arguments.shard, "run the I-th of N slices, e.g. 2/4");
   harness::add_app_flags(*run, arguments.app_flags);
 
@@ -143,12 +148,7 @@ int main(int argc, char** argv) {
   check_app->add_option("--app-cmd", arguments.app_command, "the app, as a command (default: the reference app)");
   harness::add_app_flags(*check_app, arguments.app_flags);
   check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps)");
-  check_app->add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
-      ->check(CLI::Range(1, 256));
-  check_app->add_option("--junit", arguments.junit, "write a JUnit XML report");
-  check_app->add_option("--json", arguments.json, "write a JSON report");
-  check_app->add_option("--report", arguments.html, "write a self-contained HTML report");
-  check_app->add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
+  add_run_options(*check_app, arguments);
 
   CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");
   check->add_option("paths", arguments.paths, "scenario files or folders")->required();

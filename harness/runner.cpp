@@ -111,6 +111,14 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
     result.skip_reason = *scenario.skip;
     return result;
   }
+  const AppSpec app = effective_app(scenario.app, options.app);
+  for (const std::string& need : scenario.requires_app) {
+    if (need == "refreshes" && !app.refreshes) {
+      result.outcome = ScenarioResult::Outcome::skipped;
+      result.skip_reason = "needs an app that refreshes tokens itself (app: refreshes: true, or --app-refreshes true)";
+      return result;
+    }
+  }
   std::unique_ptr<ScenarioWorld> world;
   try {
     world = std::make_unique<ScenarioWorld>(scenario, options);

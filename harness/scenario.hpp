@@ -192,7 +192,7 @@ struct Expect {
   std::optional<DiscordExpectation> discord;
   std::optional<bool> no_leaks;
   std::optional<bool> transport_error;  // extension: no complete HTTP answer arrived
-  std::optional<bool> handled;          // extension: a complete answer below 500 (not a crash, a 5xx or a hang)
+  std::optional<bool> handled;          // extension: an answer, and not 500 (what an uncaught exception gives)
   std::optional<bool> no_leaks_in_app_log;  // extension: no token or secret in what the app wrote
   std::string advice;                   // extension: what the app's author should change when this fails
 
@@ -227,6 +227,7 @@ struct Scenario {
   int name_line = 0;          // of `name:`, for "duplicate name" errors
   std::optional<std::string> skip;  // extension: a reason; the scenario is reported skipped
   std::optional<Duration> timeout;  // extension: the whole scenario's budget; none by default
+  std::vector<std::string> requires_app;  // extension: app capabilities ("refreshes"); skipped without them
 
   // The `discord:` section stays YAML: its placeholders (${app}) resolve only
   // when the world is set up. `discord` is a null node when the file has none.

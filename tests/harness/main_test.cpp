@@ -1,14 +1,18 @@
 // build/bin/harness as users and CI run it: exit codes 0/1/2, one console
 // line per scenario, the closing "N passed, N failed" line, located load
-// errors, and the report files.
+// errors, the report files, verdicts with warnings and check-app's report card.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -176,4 +180,43 @@ steps:
   auto bad = run_harness("check-app --suite " + scratch.root.string() + " --app-login-path login");
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("--app-login-path must be a path") != std::string::npos);
+}
+
+// The deliberately naive tutorial app (examples/naive) against the whole
+// apps suite: about a minute, two checks wait for a hang.
+static bool has_tag(const nlohmann::json& result, const std::string& tag) {
+  const auto& tags = result["tags"];
+  return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
+
+TEST_CASE("the naive tutorial app fails exactly the CSRF and leak checks, each saying what to fix", "[check-app][slow]") {
+  const auto json_path = std::filesystem::temp_directory_path() / ("naive-" + std::to_string(::getpid()) + ".json");
+  Outcome outcome = run_harness("check-app --jobs 2 --suite " PROJECT_ROOT "/scenarios/apps --app-cmd 'python3 " PROJECT_ROOT
+                                "/examples/naive/app.py' --json " + json_path.string());
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 1);
+  std::ifstream in(json_path);
+  REQUIRE(in);
+  nlohmann::json report = nlohmann::json::parse(in);
+  std::filesystem::remove(json_path);
+
+  std::set<std::string> failed, expected_to_fail;
+  for (const auto& result : report["scenarios"]) {
+    const std::string name = result["name"];
+    if (has_tag(result, "csrf") || has_tag(result, "leaks")) expected_to_fail.insert(name);
+    if (result["verdict"] == "fail") {
+      failed.insert(name);
+      for (const auto& failure : result["failures"]) {
+        INFO(name);
+        CHECK_FALSE(failure.value("advice", std::string()).empty());
+      }
+    }
+  }
+  CHECK(expected_to_fail.size() == 4);
+  CHECK(failed == expected_to_fail);
+  // The card grades the two concerns F and names the fixes.
+  CHECK(outcome.output.find("CSRF") != std::string::npos);
+  CHECK(outcome.output.find("overall grade: F") != std::string::npos);
+  CHECK(outcome.output.find("Fix: Send a random `state`") != std::string::npos);
+  CHECK(outcome.output.find("Fix: Keep tokens on the server") != std::string::npos);
 }

@@ -18,6 +18,14 @@ FailureRule rule(Endpoint endpoint, int status, std::optional<int> times = 1, in
   return r;
 }
 
+// A scripted 429 for `endpoint`.
+FailureRule rate_limit_rule(Endpoint endpoint, double retry_after) {
+  FailureRule r = rule(endpoint, 0);
+  r.kind = FailureRule::Kind::rate_limit;
+  r.retry_after = retry_after;
+  return r;
+}
+
 // The statuses the engine decides for a sequence of token requests (0: none).
 std::vector<int> decide_token(FailureEngine& engine, int requests) {
   std::vector<int> statuses;
@@ -115,10 +123,7 @@ TEST_CASE("a scripted 429 holds its route for retry_after on the engine's clock,
   std::int64_t now = 1'000'000;
   FailureEngine engine;
   engine.set_clock([&now] { return now; });
-  FailureRule limited = rule(Endpoint::users_me, 0);
-  limited.kind = FailureRule::Kind::rate_limit;
-  limited.retry_after = 1.5;
-  engine.add(limited);
+  engine.add(rate_limit_rule(Endpoint::users_me, 1.5));
   auto first = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
   REQUIRE(first);
   CHECK(first->kind == FailureRule::Kind::rate_limit);
@@ -140,10 +145,7 @@ TEST_CASE("replace and clear end a hold") {
   std::int64_t now = 0;
   FailureEngine engine;
   engine.set_clock([&now] { return now; });
-  FailureRule limited = rule(Endpoint::token, 0);
-  limited.kind = FailureRule::Kind::rate_limit;
-  limited.retry_after = 10;
-  engine.add(limited);
+  engine.add(rate_limit_rule(Endpoint::token, 10));
   REQUIRE(engine.decide(Endpoint::token, "/api/oauth2/token"));
   engine.clear();
   CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));
