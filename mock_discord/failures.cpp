@@ -48,15 +48,17 @@ std::optional<FailureRule> FailureEngine::decide(Endpoint endpoint, const std::s
     if (!winner && active.seen > active.rule.after) winner = &active;
   }
   if (!winner) {
-    // No rule is due: a route a 429 holds stays refused until its wait ends.
-    for (auto& active : rules_) {
-      if (active.held_until_ms <= now || !matches(active.rule, endpoint, path)) continue;
-      FailureRule held = active.rule;
-      held.retry_after = (active.held_until_ms - now) / 1000.0;
-      held.delay = Duration{0};
-      return held;
-    }
-    return std::nullopt;
+    // No rule is due: a route a 429 holds stays refused until its longest wait ends.
+    const Active* longest = nullptr;
+    for (const auto& active : rules_)
+      if (active.held_until_ms > now && matches(active.rule, endpoint, path) &&
+          (!longest || active.held_until_ms > longest->held_until_ms))
+        longest = &active;
+    if (!longest) return std::nullopt;
+    FailureRule held = longest->rule;
+    held.retry_after = (longest->held_until_ms - now) / 1000.0;
+    held.delay = Duration{0};
+    return held;
   }
   ++winner->fired;
   if (winner->rule.kind == FailureRule::Kind::rate_limit && winner->rule.retry_after > 0)

@@ -220,7 +220,7 @@ steps:
   CHECK(result.passed());
 }
 
-TEST_CASE("--app-* overrides apply to scenarios that do not set kind") {
+TEST_CASE("the --app-* overrides apply to scenarios that do not set kind") {
   Scenario scenario = load_scenario_text("inline.yaml", R"(name: overridden
 steps:
   - open: ${login}

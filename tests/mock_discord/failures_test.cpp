@@ -150,3 +150,17 @@ TEST_CASE("replace and clear end a hold") {
   engine.clear();
   CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));
 }
+
+TEST_CASE("two holds on a route: the longest wait is the one reported") {
+  std::int64_t now = 0;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  engine.add(rate_limit_rule(Endpoint::users_me, 1.5));
+  REQUIRE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+  engine.add(rate_limit_rule(Endpoint::users_me, 60));
+  REQUIRE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+  now += 1000;
+  auto held = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(held);
+  CHECK(held->retry_after == Approx(59.0));
+}
