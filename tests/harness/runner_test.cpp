@@ -188,48 +188,36 @@ steps:
   CHECK(text.find("step 2 | headers.Set-Cookie | re:nothing=.* | a=1 | session=x; Max-Age=0") != std::string::npos);
 }
 
-TEST_CASE("the reference app serves sign-in at login_path and the callback at redirect_path") {
-  auto result = run_text(R"(name: other paths
-app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
-discord:
-  applications: [{id: "157730590492196864", redirect_uris: ["${app}/auth/discord/cb"]}]
+// Sign-in through /auth/discord and /auth/discord/cb, wherever those paths come from.
+const char* const other_paths_steps = R"(
 steps:
-  - open: ${app}/auth/discord
+  - open: ${login}
     expect: {consent_page: true}
   - consent: approve
     expect:
       signed_in_as: nelly
       hops: ["${discord}/oauth2/authorize/consent", "${app}/auth/discord/cb?code=", "${app}/me"]
-)");
+)";
+
+TEST_CASE("the reference app serves sign-in at login_path and the callback at redirect_path") {
+  auto result = run_text(std::string(R"(name: other paths
+app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
+discord:
+  applications: [{id: "157730590492196864", redirect_uris: ["${app}/auth/discord/cb"]}])") + other_paths_steps);
   INFO(failure_text(result));
   CHECK(result.passed());
 }
 
 TEST_CASE("redirect_path also moves the default registration; ${login} follows login_path") {
-  auto result = run_text(R"(name: registration follows the callback path
-app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
-steps:
-  - open: ${login}
-    expect: {consent_page: true}
-  - consent: approve
-    expect:
-      signed_in_as: nelly
-      hops: ["${discord}/oauth2/authorize/consent", "${app}/auth/discord/cb?code=", "${app}/me"]
-)");
+  auto result = run_text(std::string("name: registration follows the callback path\n"
+                                     "app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}") +
+                         other_paths_steps);
   INFO(failure_text(result));
   CHECK(result.passed());
 }
 
 TEST_CASE("the --app-* overrides apply to scenarios that do not set kind") {
-  Scenario scenario = load_scenario_text("inline.yaml", R"(name: overridden
-steps:
-  - open: ${login}
-    expect: {consent_page: true}
-  - consent: approve
-    expect:
-      signed_in_as: nelly
-      hops: ["${discord}/oauth2/authorize/consent", "${app}/auth/discord/cb?code=", "${app}/me"]
-)");
+  Scenario scenario = load_scenario_text("inline.yaml", std::string("name: overridden") + other_paths_steps);
   WorldOptions options;
   options.app.login_path = "/auth/discord";
   options.app.redirect_path = "/auth/discord/cb";
