@@ -220,3 +220,11 @@ TEST_CASE("the naive tutorial app fails exactly the CSRF and leak checks, each s
   CHECK(outcome.output.find("Fix: Send a random `state`") != std::string::npos);
   CHECK(outcome.output.find("Fix: Keep tokens on the server") != std::string::npos);
 }
+
+TEST_CASE("no_leaks reads Flask's signed session cookie: tokens kept there leak") {
+  auto outcome = run_harness("run " PROJECT_ROOT "/scenarios/apps/leaks.yaml --app-cmd 'python3 " PROJECT_ROOT
+                             "/tests/harness/apps/flask_tokens_in_session.py'");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 1);
+  CHECK(outcome.output.find("in a cookie 'session' (decoded and inflated, as Flask stores it)") != std::string::npos);
+}
