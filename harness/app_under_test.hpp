@@ -1,6 +1,6 @@
 // The app under test behind one interface: the project's reference app run
 // in-process (reference_app_under_test.cpp) or any program started by the
-// app contract of ../shared/spec/scenario-format.md (command_app.cpp). The
+// app contract of docs/scenario-format.md (command_app.cpp). The
 // runner, the tunnel and the browser never know which one they talk to.
 #pragma once
 

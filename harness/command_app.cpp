@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "harness/app_under_test.hpp"
+#include "support/text.hpp"
 
 extern char** environ;
 
@@ -33,12 +34,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string join(const std::vector<std::string>& words, const std::string& separator) {
-  std::string out;
-  for (const std::string& word : words) out += (out.empty() ? "" : separator) + word;
-  return out;
-}
-
+using support::text::join;
 using support::accepts_connections;
 
 std::string describe_wait_status(int status) {

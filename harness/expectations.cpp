@@ -6,6 +6,7 @@
 
 #include "harness/json_match.hpp"
 #include "mock_discord/consent_form.hpp"
+#include "support/text.hpp"
 
 namespace harness {
 namespace {
@@ -54,11 +55,7 @@ std::string excerpt(const std::string& body, std::size_t limit = 300) {
   return flat.empty() ? "(empty)" : flat;
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
+using support::text::join;
 
 // Enough of a secret to recognise it in a report, never the whole of it.
 std::string abbreviated(const std::string& secret) {

@@ -1,5 +1,5 @@
 // Checking a step's `expect:` against what the step produced and the state
-// of the world (../shared/spec/scenario-format.md, expect:). Every listed key
+// of the world (docs/scenario-format.md, expect:). Every listed key
 // is checked, and each one that does not hold gives a Failure with the
 // expected and the actual value.
 #pragma once

@@ -110,7 +110,7 @@ std::pair<std::string, std::size_t> raw_text_until_close(const std::string& html
 }
 
 // Visible text of an element's inner HTML: tags dropped, spaces collapsed.
-std::string visible_text(const std::string& inner_html) {
+std::string element_text(const std::string& inner_html) {
   std::string text;
   bool in_tag = false;
   for (char c : inner_html) {
@@ -240,7 +240,7 @@ std::vector<HtmlForm> find_forms(const std::string& html) {
       auto [inner, resume] = raw_text_until_close(html, pos, "button");
       pos = resume;
       if (type == "submit" && !tag.attribute("disabled"))
-        open_form->buttons.push_back({tag.attribute_or("name", ""), tag.attribute_or("value", ""), visible_text(inner)});
+        open_form->buttons.push_back({tag.attribute_or("name", ""), tag.attribute_or("value", ""), element_text(inner)});
     }
   }
   return forms;

@@ -1,5 +1,5 @@
 // The scenario model: one YAML scenario file as the loader validated it
-// (../shared/spec/scenario-format.md, documented in docs/scenario-format.md).
+// (docs/scenario-format.md).
 // Strings keep their ${...} placeholders: the runner expands them when the
 // step runs (placeholders.hpp), because their values (tunnel URL, last code)
 // only exist then. Every step keeps its line for failure reports.

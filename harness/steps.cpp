@@ -1,4 +1,4 @@
-// The actions of scenario steps (../shared/spec/scenario-format.md, steps:).
+// The actions of scenario steps (docs/scenario-format.md, steps:).
 #include "harness/steps.hpp"
 
 #include <thread>

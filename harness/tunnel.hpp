@@ -1,7 +1,7 @@
 // The ngrok-style tunnel simulator: a public https://<random>.ngrok-free.app
 // URL that only the harness resolves (register it in a HostTable with
 // attach()), forwarding to the app's local port. It reproduces what makes
-// ngrok bite OAuth apps (../shared/reference/discord-oauth2.md, "ngrok facts"):
+// ngrok bite OAuth apps (docs/discord-facts.md, "ngrok facts"):
 //
 // - Every start gets a new random host (a free tunnel never gets its old one
 //   back): start after stop and restart() both move the URL; the random part

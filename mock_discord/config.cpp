@@ -1,6 +1,6 @@
 // The mock's configuration: endpoint names, the spec's defaults, and the
 // strict reader of the `discord:` section and of `fail:` rules
-// (../shared/spec/scenario-format.md). Every error is located in the file.
+// (docs/scenario-format.md). Every error is located in the file.
 #include "mock_discord/config.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // The mock's world as users describe it: the `discord:` section of a scenario
 // file, which is also the `mock_discord --config` file format
-// (../shared/spec/scenario-format.md). Parsing lives in config.cpp.
+// (docs/scenario-format.md). Parsing lives in config.cpp.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Discord's error answers. The OAuth2 bodies come from the reference's table
-// (../shared/reference/discord-oauth2.md); the API bodies are Discord's
+// (docs/discord-facts.md); the API bodies are Discord's
 // {"message", "code"} shape.
 #include "mock_discord/discord_errors.hpp"
 

@@ -1,6 +1,6 @@
 // Discord's exact error answers (status, body, headers), in one place: the
 // endpoint handlers and the failure rules' `error:` and `rate_limit:`
-// shorthands render them from here (see ../shared/reference/discord-oauth2.md).
+// shorthands render them from here (see docs/discord-facts.md).
 #pragma once
 
 #include <cstdint>

@@ -61,7 +61,7 @@ AppSettings settings() {
   return s;
 }
 
-std::string get(int port) {
+std::string get_page(int port) {
   HttpRequest request;
   request.url = *support::parse_url("http://127.0.0.1:" + std::to_string(port) + "/");
   HttpResult result = send_to_local_port(request, port);
@@ -86,7 +86,7 @@ TEST_CASE("a command app gets its settings through the environment and its cwd")
   REQUIRE(app->is_running());
   int port = app->port();
   CHECK(port > 0);
-  CHECK(get(port) == "PORT=" + std::to_string(port) +
+  CHECK(get_page(port) == "PORT=" + std::to_string(port) +
                          "\nDISCORD_CLIENT_ID=157730590492196864"
                          "\nDISCORD_CLIENT_SECRET=mock secret"
                          "\nDISCORD_REDIRECT_URI=https://abc.ngrok-free.app/callback"
@@ -97,7 +97,7 @@ TEST_CASE("a command app gets its settings through the environment and its cwd")
                          "\nDISCORD_PKCE=true");
   app->stop();
   CHECK_FALSE(app->is_running());
-  CHECK(get(port) == "no answer: ERR_CONNECTION_REFUSED");
+  CHECK(get_page(port) == "no answer: ERR_CONNECTION_REFUSED");
   CHECK_THAT(app->output(), Catch::Contains("echo app in " + fs::canonical(dir.path).string()) &&
                                 Catch::Contains("to stderr") && Catch::Contains("killed by signal SIGTERM"));
   CHECK(app->describe() == "command `exec python3 app.py`");
@@ -112,7 +112,7 @@ TEST_CASE("a restart keeps the port and starts a new process") {
   changed.redirect_uri = "https://new.ngrok-free.app/callback";
   app->restart(changed);
   CHECK(app->port() == port);
-  CHECK_THAT(get(port), Catch::Contains("DISCORD_REDIRECT_URI=https://new.ngrok-free.app/callback"));
+  CHECK_THAT(get_page(port), Catch::Contains("DISCORD_REDIRECT_URI=https://new.ngrok-free.app/callback"));
 }
 
 TEST_CASE("an app that exits before listening fails at once with its output") {

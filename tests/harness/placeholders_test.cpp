@@ -25,7 +25,7 @@ std::optional<std::string> lookup(const std::string& name) {
 }
 
 // The message and offset of the error `text` raises, or "(no error)".
-std::pair<std::string, std::size_t> error_of(const std::string& text) {
+std::pair<std::string, std::size_t> placeholder_error_of(const std::string& text) {
   try {
     expand(text, lookup);
   } catch (const PlaceholderError& error) {
@@ -52,11 +52,11 @@ TEST_CASE("a lone dollar is literal and $${ escapes a placeholder") {
 }
 
 TEST_CASE("unknown, unterminated, empty and malformed placeholders are errors with their offset") {
-  CHECK(error_of("x ${nope} y") == std::make_pair(std::string("unknown placeholder '${nope}'"), std::size_t{2}));
-  CHECK(error_of("${discord}/${last.code") ==
+  CHECK(placeholder_error_of("x ${nope} y") == std::make_pair(std::string("unknown placeholder '${nope}'"), std::size_t{2}));
+  CHECK(placeholder_error_of("${discord}/${last.code") ==
         std::make_pair(std::string("unterminated placeholder '${last.code' (missing '}')"), std::size_t{11}));
-  CHECK(error_of("a${}") == std::make_pair(std::string("empty placeholder '${}'"), std::size_t{1}));
-  CHECK(error_of("${last code}").first.rfind("malformed placeholder '${last code}'", 0) == 0);
+  CHECK(placeholder_error_of("a${}") == std::make_pair(std::string("empty placeholder '${}'"), std::size_t{1}));
+  CHECK(placeholder_error_of("${last code}").first.rfind("malformed placeholder '${last code}'", 0) == 0);
 }
 
 TEST_CASE("a lookup's own error keeps its message and gets the placeholder's offset") {
@@ -114,7 +114,7 @@ TEST_CASE("URL parts: ${X.host} and ${X.port} of the URL placeholders") {
   CHECK(expand("https://${discord.host}:${discord.port}/x", parts) == "https://127.0.0.1:41234/x");
   CHECK(expand("${app.host} ${app.port}", parts) == "ab12.ngrok-free.app 443");  // the scheme's default port
   CHECK(expand("${last.code}", parts) == "NhhvTDYsFcdgNLnnLijcl7Ku7bEEeee");      // other names pass through
-  CHECK(error_of("${user.nelly.id.host}").first == "unknown placeholder '${user.nelly.id.host}'");
+  CHECK(placeholder_error_of("${user.nelly.id.host}").first == "unknown placeholder '${user.nelly.id.host}'");
   try {
     expand("${tunnel.host}", parts);  // the base does not know tunnel
     FAIL("expected an error");

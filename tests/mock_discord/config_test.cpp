@@ -18,14 +18,14 @@ using namespace mock_discord;
 
 namespace {
 
-Config parse(const std::string& yaml, const Resolver& resolve = no_placeholders) {
+Config config_from(const std::string& yaml, const Resolver& resolve = no_placeholders) {
   auto reader = support::YamlReader::from_string("c.yaml", yaml);
   return parse_config(reader, reader.root(), resolve, "http://app.test");
 }
 
 std::string error_of(const std::string& yaml, const Resolver& resolve = no_placeholders) {
   try {
-    parse(yaml, resolve);
+    config_from(yaml, resolve);
   } catch (const support::InputError& error) {
     return error.what();
   }
@@ -88,12 +88,12 @@ TEST_CASE("the defaults are the spec's") {
 }
 
 TEST_CASE("an empty or null discord: section gives the defaults") {
-  CHECK(parse("").applications[0].redirect_uris[0] == "http://app.test/callback");
-  CHECK(parse("~").users[0].username == "nelly");
+  CHECK(config_from("").applications[0].redirect_uris[0] == "http://app.test/callback");
+  CHECK(config_from("~").users[0].username == "nelly");
 }
 
 TEST_CASE("every key of the spec's example is read") {
-  Config config = parse(R"(
+  Config config = config_from(R"(
 applications:
   - id: "157730590492196864"
     name: Airhorn
@@ -153,10 +153,10 @@ seed: 42
 }
 
 TEST_CASE("users default signed_in to the first one; null or empty signs nobody in") {
-  CHECK(parse("users: [{id: \"5\", username: zed}]").signed_in == "zed");
-  CHECK(parse("signed_in: ~").signed_in.empty());
-  CHECK(parse("signed_in: ''").signed_in.empty());
-  CHECK(parse("signed_in: \"80351110224678912\"").signed_in == "nelly");
+  CHECK(config_from("users: [{id: \"5\", username: zed}]").signed_in == "zed");
+  CHECK(config_from("signed_in: ~").signed_in.empty());
+  CHECK(config_from("signed_in: ''").signed_in.empty());
+  CHECK(config_from("signed_in: \"80351110224678912\"").signed_in == "nelly");
 }
 
 TEST_CASE("unknown keys are located, shown and get a suggestion") {
@@ -186,7 +186,7 @@ TEST_CASE("ids must be snowflakes") {
             .find("must be a snowflake") != std::string::npos);
   CHECK(headline("users: [{id: \"123456789012345678901\", username: a}]").find("must be a snowflake") !=
         std::string::npos);
-  CHECK(parse("applications: [{id: \"0\"}]").applications[0].id == "0");
+  CHECK(config_from("applications: [{id: \"0\"}]").applications[0].id == "0");
 }
 
 TEST_CASE("required keys are reported at their map") {
@@ -205,7 +205,7 @@ TEST_CASE("at most 10 redirect URIs, each a URI without a fragment") {
         std::string::npos);
   CHECK(headline("applications: [{id: \"1\", redirect_uris: \"http://a\"}]")
             .find("expected a list for 'redirect_uris'") != std::string::npos);
-  CHECK(parse("applications: [{id: \"1\", redirect_uris: [\"com.example.app:/oauth\"]}]").applications[0].redirect_uris[0] ==
+  CHECK(config_from("applications: [{id: \"1\", redirect_uris: [\"com.example.app:/oauth\"]}]").applications[0].redirect_uris[0] ==
         "com.example.app:/oauth");
 }
 
@@ -238,7 +238,7 @@ TEST_CASE("typed values are checked where they stand") {
 
 TEST_CASE("placeholders resolve in every string, and unknown ones are located") {
   Resolver resolve = table_resolver({{"app", "http://x.test"}});
-  CHECK(parse("users: [{id: \"1\", username: \"${app}\"}]", resolve).users[0].username == "http://x.test");
+  CHECK(config_from("users: [{id: \"1\", username: \"${app}\"}]", resolve).users[0].username == "http://x.test");
   std::string message = error_of("applications:\n  - id: \"1\"\n    secret: \"${nope}\"\n", resolve);
   CHECK(message ==
         "c.yaml:3:13: unknown placeholder '${nope}' (known here: ${app})\n"
