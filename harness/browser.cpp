@@ -1,6 +1,7 @@
 // The scripted browser: navigation, redirects, cookies, forms, history.
 #include "harness/browser.hpp"
 
+#include "harness/cookie_decoding.hpp"
 #include "harness/html_form.hpp"
 #include "harness/http_wire.hpp"
 
@@ -48,7 +49,7 @@ HttpHeaders Browser::request_headers() const {
   };
 }
 
-Navigation Browser::open(const std::string& url) {
+Navigation Browser::open(const std::string& url, bool follow) {
   auto parsed = support::parse_url(url);
   if (!parsed) {
     Navigation navigation = failed_navigation("ERR_INVALID_URL", "'" + url + "' is not an absolute http(s) URL");
@@ -56,40 +57,65 @@ Navigation Browser::open(const std::string& url) {
   }
   HttpRequest request;
   request.url = canonical(*parsed);
-  return record(navigate(std::move(request), std::nullopt));
+  return record(navigate(std::move(request), std::nullopt, follow));
 }
 
 Navigation Browser::submit_form(const std::string& form_id, const std::string& button_name,
-                                const std::string& button_value) {
+                                const std::string& button_value, bool follow) {
   const Navigation* page = current_page();
   if (!page || page->response.status == 0)
     return failed_navigation("NO_SUCH_FORM", "the browser shows no page, so no form '" + form_id + "'");
   auto form = find_form(page->response.body, form_id);
   if (!form)
     return failed_navigation("NO_SUCH_FORM", "the page " + page->url.str() + " has no form with id '" + form_id + "'");
-  support::Params fields;
-  for (const FormField& field : form->fields) fields.emplace_back(field.name, field.value);
+  support::Params pressed;
   if (!button_name.empty()) {
     if (!form->button(button_name, button_value))
       return failed_navigation("NO_SUCH_BUTTON", "the form '" + form_id + "' has no button " + button_name + "=" +
                                                      button_value);
-    fields.emplace_back(button_name, button_value);
+    pressed.emplace_back(button_name, button_value);
   }
-  auto action = support::resolve_url(page->url, form->action);
+  return submit(*form, pressed, follow);
+}
+
+Navigation Browser::submit(const HtmlForm& form, const support::Params& overrides, bool follow) {
+  const Navigation* page = current_page();
+  if (!page || page->response.status == 0) return failed_navigation("NO_SUCH_FORM", "the browser shows no page");
+  support::Params fields;
+  for (const FormField& field : form.fields) {
+    bool replaced = false;
+    for (const auto& [name, value] : overrides) replaced = replaced || name == field.name;
+    if (!replaced) fields.emplace_back(field.name, field.value);
+  }
+  fields.insert(fields.end(), overrides.begin(), overrides.end());
+  auto action = support::resolve_url(page->url, form.action);
   if (!action)
-    return failed_navigation("ERR_INVALID_URL", "the form '" + form_id + "' has an unusable action '" + form->action + "'");
+    return failed_navigation("ERR_INVALID_URL", "the form '" + form.id + "' has an unusable action '" + form.action + "'");
   action->fragment.clear();
 
   HttpRequest request;
-  request.method = form->method;
+  request.method = form.method;
   request.url = canonical(*action);
-  if (form->method == "POST") {
+  if (form.method == "POST") {
     request.body = support::build_form(fields);
     request.headers.add("Content-Type", "application/x-www-form-urlencoded");
     request.headers.add("Origin", page->url.origin());
   } else {
     request.url.query = support::build_form(fields);
   }
+  return record(navigate(std::move(request), site_of(page->url), follow));
+}
+
+Navigation Browser::follow_redirect() {
+  const Navigation* page = current_page();
+  if (!page || page->hops.empty() || !is_redirect_status(page->hops.back().status) || page->hops.back().location.empty())
+    return failed_navigation("NO_REDIRECT", "the page the browser shows is not a redirect");
+  auto next = support::resolve_url(page->url, page->hops.back().location);
+  if (!next) return failed_navigation("ERR_INVALID_REDIRECT", "the browser cannot follow Location: " + page->hops.back().location);
+  HttpRequest request;
+  request.method = "GET";
+  request.url = canonical(*next);
+  // The redirect continues the navigation that stopped: the same initiator.
   return record(navigate(std::move(request), site_of(page->url)));
 }
 
@@ -153,7 +179,7 @@ Hop Browser::exchange(const HttpRequest& request, const std::optional<std::strin
   return hop;
 }
 
-Navigation Browser::navigate(HttpRequest request, const std::optional<std::string>& initiator_site) {
+Navigation Browser::navigate(HttpRequest request, const std::optional<std::string>& initiator_site, bool follow) {
   Navigation navigation;
   for (int redirects = 0;; ++redirects) {
     std::optional<HttpResponse> answer;
@@ -167,7 +193,7 @@ Navigation Browser::navigate(HttpRequest request, const std::optional<std::strin
       return navigation;
     }
     navigation.response = std::move(*answer);
-    if (!is_redirect_status(hop.status) || hop.location.empty()) return navigation;
+    if (!follow || !is_redirect_status(hop.status) || hop.location.empty()) return navigation;
 
     auto next = support::resolve_url(request.url, hop.location);
     if (!next) {
@@ -204,6 +230,9 @@ std::optional<Leak> Browser::find_leak(const std::vector<std::string>& secrets) 
       for (const Hop& hop : navigation.hops) {
         if (contains(hop.url.str(), secret)) return Leak{secret, "URL", hop.url.str()};
         if (contains(hop.location, secret)) return Leak{secret, "Location header", hop.url.str()};
+        for (const std::string& set_cookie : hop.set_cookies)
+          for (const DecodedCookie& form : decode_cookie(set_cookie))
+            if (contains(form.text, secret)) return Leak{secret, form.how, hop.url.str()};
       }
       if (contains(navigation.response.body, secret)) return Leak{secret, "page body", navigation.url.str()};
     }

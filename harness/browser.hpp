@@ -28,6 +28,7 @@
 
 #include "harness/cookies.hpp"
 #include "harness/host_table.hpp"
+#include "harness/html_form.hpp"
 #include "harness/http_exchange.hpp"
 
 namespace harness {
@@ -83,14 +84,22 @@ class Browser {
   CookieJar& cookies() { return cookies_; }
   const BrowserOptions& options() const { return options_; }
 
-  // Types `url` into the address bar and follows the redirects.
-  Navigation open(const std::string& url);
+  // Types `url` into the address bar and follows the redirects (with
+  // `follow` false: stops at the first answer, redirect or not).
+  Navigation open(const std::string& url, bool follow = true);
   // Presses the submit button (name, value) of the form `form_id` on the
   // page shown now, and follows the redirects. An empty button name submits
   // without a button. A missing page, form or button gives a failed
   // Navigation without hops (error_code "NO_SUCH_FORM" / "NO_SUCH_BUTTON").
   Navigation submit_form(const std::string& form_id, const std::string& button_name,
-                         const std::string& button_value);
+                         const std::string& button_value, bool follow = true);
+  // Submits `form` of the page shown now with its own fields, each of
+  // `overrides` replacing the field of that name (or added).
+  Navigation submit(const HtmlForm& form, const support::Params& overrides, bool follow = true);
+  // Goes on where a navigation that did not follow redirects stopped: the
+  // Location of the page shown now. A failed Navigation without hops
+  // (error_code "NO_REDIRECT") when that page is no redirect.
+  Navigation follow_redirect();
 
   // The page shown now (the last navigation), if any.
   const Navigation* current_page() const;
@@ -102,11 +111,12 @@ class Browser {
   std::optional<std::string> last_callback_url() const { return last_callback_url_; }
 
   // The first of `secrets` (raw or percent-encoded) found in a URL requested,
-  // a Location header or a page shown; empty secrets are ignored.
+  // a Location header, a page shown or a cookie set (also decoded where a
+  // framework encodes it: cookie_decoding.hpp); empty secrets are ignored.
   std::optional<Leak> find_leak(const std::vector<std::string>& secrets) const;
 
  private:
-  Navigation navigate(HttpRequest request, const std::optional<std::string>& initiator_site);
+  Navigation navigate(HttpRequest request, const std::optional<std::string>& initiator_site, bool follow = true);
   Hop exchange(const HttpRequest& request, const std::optional<std::string>& initiator_site,
                std::optional<HttpResponse>& answer);
   HttpHeaders request_headers() const;

@@ -16,6 +16,9 @@ namespace harness {
 
 std::vector<Failure> check_expectations(const Scenario& scenario, const Step& step,
                                         const std::optional<StepAnswer>& answer, ScenarioWorld& world);
+// One expectation block of the step: its `expect:` or its `warn_unless:`.
+std::vector<Failure> check_expect(const Scenario& scenario, const Step& step, const Expect& expect,
+                                  const std::optional<StepAnswer>& answer, ScenarioWorld& world);
 
 // Whether `url` starts with `prefix`; the query only counts where the prefix
 // has one (so "${app}/callback" matches ".../callback?code=x").

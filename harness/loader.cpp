@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <limits>
 #include <regex>
 
 #include <strings.h>
@@ -21,12 +22,19 @@ namespace {
 
 using support::YamlReader;
 
-const std::vector<std::string> top_level_keys = {"name", "about", "tags", "discord", "app", "steps", "skip", "timeout"};
+const std::vector<std::string> top_level_keys = {"name", "about", "tags",    "discord", "app",
+                                                 "steps", "skip",  "timeout", "requires"};
+// What `requires:` may ask of the app under test (app: keys of the same name).
+const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
                                            "redirect_path", "redirect_uri", "scopes", "pkce",
-                                           "tunnel",        "tunnel_warning", "ready_timeout"};
+                                           "tunnel",        "tunnel_warning", "ready_timeout", "user_page",
+                                           "refreshes"};
 const std::vector<std::string> action_keys = {"open",  "consent", "replay", "forge_callback", "request", "clock",
-                                              "tunnel", "app",    "fail",   "discord",        "wait"};
+                                              "tunnel", "app",    "fail",   "discord",        "wait",    "submit",
+                                              "follow"};
+// Actions that navigate the browser, so may stop at a redirect.
+const std::vector<std::string> navigating_actions = {"open", "consent", "submit"};
 const std::vector<std::string> tunnel_option_keys = {"update_app", "update_registration"};
 const std::vector<std::string> request_keys = {"method", "url", "form", "json", "body", "headers", "basic", "bearer",
                                                "timeout"};
@@ -34,9 +42,10 @@ const std::vector<std::string> discord_change_keys = {"revoke_tokens_of", "signe
 const std::vector<std::string> expect_keys = {"status",       "url",           "hops",        "body_contains",
                                               "body_not_contains", "json",     "headers",     "consent_page",
                                               "signed_in_as", "not_signed_in_as", "tunnel_error", "discord",
-                                              "no_leaks",     "transport_error"};
+                                              "no_leaks",     "transport_error", "handled", "no_leaks_in_app_log",
+                                              "advice"};
 // Expectations about the world rather than about an answer: any step may list them.
-const std::vector<std::string> world_expect_keys = {"discord", "no_leaks"};
+const std::vector<std::string> world_expect_keys = {"discord", "no_leaks", "no_leaks_in_app_log", "advice"};
 
 const auto longest_wait = std::chrono::hours(1);  // longer is a typo, not a test
 
@@ -70,6 +79,7 @@ std::string stand_in_value(const std::string& name) {
   if (name == "discord") return "http://127.0.0.1:1";
   if (name == "app") return "http://127.0.0.1:2";
   if (name == "tunnel" || name == "tunnel.previous") return "https://stand-in.ngrok-free.app";
+  if (name == "login" || name == "user_page") return "http://127.0.0.1:2/stand-in";
   if (name == "client_id") return "157730590492196864";
   return "stand-in";
 }
@@ -133,6 +143,11 @@ class PlaceholderRules {
       return stand_in_value(name);
     }
     if (name == "discord" || name == "app") return stand_in_value(name);
+    if (name == "login" || name == "user_page") {
+      if (section == Section::discord)
+        throw PlaceholderError(shown + " cannot be used in the discord: section; write ${app}/... there", 0);
+      return stand_in_value(name);
+    }
     std::string suggestion = support::closest_match(name, names(section));
     throw PlaceholderError("unknown placeholder " + shown + (suggestion.empty() ? "" : " (did you mean '${" + suggestion + "}'?)"),
                            0);
@@ -143,7 +158,7 @@ class PlaceholderRules {
     if (tunnel_) names.push_back("tunnel");
     if (tunnel_ && section != Section::discord) names.push_back("tunnel.previous");
     if (section == Section::discord) return names;
-    names.insert(names.end(), {"client_id", "client_secret"});
+    names.insert(names.end(), {"client_id", "client_secret", "login", "user_page"});
     for (const auto& user : users_) names.push_back("user." + user + ".id");
     if (section == Section::steps)
       names.insert(names.end(), {"last.code", "last.state", "last.access_token", "last.refresh_token"});
@@ -324,6 +339,16 @@ class ScenarioLoader {
       if (scenario_.skip->empty()) reader_.fail(root["skip"], "'skip' takes the reason for skipping");
     }
     if (root["timeout"]) scenario_.timeout = positive_duration(root, "timeout", "the scenario");
+    if (root["requires"]) {
+      YAML::Node needs = value(root, "requires", "the scenario");
+      scenario_.requires_app = reader_.string_list(needs, "'requires'", true);
+      for (std::size_t i = 0; i < scenario_.requires_app.size(); ++i) {
+        const std::string& need = scenario_.requires_app[i];
+        if (!contains(app_capabilities, need))
+          reader_.fail(needs.IsSequence() ? needs[i] : needs, "unknown app capability '" + need + "' in 'requires': expected " +
+                                                                one_of(app_capabilities) + support::did_you_mean(need, app_capabilities));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- app --
@@ -363,7 +388,10 @@ class ScenarioLoader {
     if (node["login_path"]) app.login_path = path(node, "login_path", where);
     if (node["redirect_path"]) app.redirect_path = path(node, "redirect_path", where);
     app.redirect_uri = "${app}" + app.redirect_path;
+    if (node["user_page"]) app.user_page = path(node, "user_page", where);
+    if (node["refreshes"]) app.refreshes = flag(node, "refreshes", where);
     if (node["redirect_uri"]) {
+      app.redirect_uri_given = true;
       app.redirect_uri = text(node, "redirect_uri", where);
       if (app.redirect_uri.empty()) reader_.fail(node["redirect_uri"], "'redirect_uri' is empty");
     }
@@ -459,7 +487,8 @@ class ScenarioLoader {
     step.column = node.Mark().column + 1;
     if (!node.IsMap())
       reader_.fail(node, where + " is a map with one action (" + one_of(action_keys) + "), found " + kind(node));
-    reader_.check_map(node, concat(concat(action_keys, tunnel_option_keys), {"name", "expect"}), where);
+    reader_.check_map(node, concat(concat(action_keys, tunnel_option_keys), {"name", "expect", "warn_unless", "follow_redirects"}),
+                      where);
 
     std::vector<std::string> actions;
     for (auto it = node.begin(); it != node.end(); ++it)
@@ -474,11 +503,20 @@ class ScenarioLoader {
           reader_.fail(reader_.key_node(node, key), "'" + key + "' in " + where + " goes with 'tunnel: restart' or 'tunnel: start'");
 
     if (node["name"]) step.name = text(node, "name", where);
+    if (node["follow_redirects"]) {
+      if (!contains(navigating_actions, actions[0]))
+        reader_.fail(reader_.key_node(node, "follow_redirects"),
+                     "'follow_redirects' in " + where + " goes with " + one_of(navigating_actions) + ", not '" + actions[0] + "'");
+      step.follow_redirects = flag(node, "follow_redirects", where);
+    }
     step.action = read_action(node, actions[0], where);
     if (node["expect"]) step.expect = read_expect(value(node, "expect", where), step.action, where);
+    if (node["warn_unless"])
+      step.warn_unless = read_expect(value(node, "warn_unless", where), step.action, where, "warn_unless");
     if (std::holds_alternative<action::Open>(step.action) || std::holds_alternative<action::ForgeCallback>(step.action) ||
-        std::holds_alternative<action::Consent>(step.action))
+        std::holds_alternative<action::Consent>(step.action) || std::holds_alternative<action::Submit>(step.action))
       browser_used_ = true;
+    if (contains(navigating_actions, actions[0]) || actions[0] == "follow") stopped_at_redirect_ = !step.follow_redirects;
     return step;
   }
 
@@ -497,6 +535,14 @@ class ScenarioLoader {
       return action::Replay{};
     }
     if (key == "forge_callback") return read_forge_callback(step, where);
+    if (key == "submit") return read_submit(node, where);
+    if (key == "follow") {
+      choice(step, key, where, {"redirect"});
+      if (!stopped_at_redirect_)
+        reader_.fail(node, where + " follows a redirect, but the step before it that navigated did not stop at one "
+                               "(give that step 'follow_redirects: false')");
+      return action::Follow{};
+    }
     if (key == "request") return read_request(node, where);
     if (key == "clock") {
       support::Duration by = reader_.duration(node, what);
@@ -546,6 +592,28 @@ class ScenarioLoader {
       }
     }
     return forge;
+  }
+
+  // submit: ID, or {form: ID, action: URL prefix, fields: {...}}; none: the page's only form.
+  action::Submit read_submit(const YAML::Node& node, const std::string& step_where) {
+    if (!browser_used_) reader_.fail(node, step_where + " submits a form, but no earlier step opened a page");
+    action::Submit submit;
+    if (node.IsScalar()) {
+      submit.form = reader_.string(node, "'submit' in " + step_where);
+      if (submit.form.empty()) reader_.fail(node, "'submit' takes a form id, or a map");
+      return submit;
+    }
+    const std::string where = "'submit' of " + step_where;
+    if (!node.IsMap()) reader_.fail(node, where + " is a form id or a map with form, action and fields");
+    reader_.check_map(node, {"form", "action", "fields"}, where);
+    if (node["form"]) submit.form = text(node, "form", where);
+    if (node["action"]) submit.action = url(node, "action", where);
+    if (node["fields"]) {
+      YAML::Node fields = value(node, "fields", where);
+      if (!fields.IsMap()) reader_.fail(fields, "'fields' in " + where + " is a map of field names to values");
+      submit.fields = read_form(fields, where);
+    }
+    return submit;
   }
 
   action::Request read_request(const YAML::Node& node, const std::string& step_where) {
@@ -681,10 +749,12 @@ class ScenarioLoader {
 
   // ------------------------------------------------------------ expect ---
 
-  Expect read_expect(const YAML::Node& node, const Action& step_action, const std::string& step_where) {
-    const std::string where = step_where + " expect";
+  // `block`: expect or warn_unless, which take the same keys.
+  Expect read_expect(const YAML::Node& node, const Action& step_action, const std::string& step_where,
+                     const std::string& block = "expect") {
+    const std::string where = step_where + " " + block;
     reader_.check_map(node, expect_keys, where);
-    if (node.size() == 0) reader_.fail(node, where + " lists nothing to check");
+    if (node.size() == 0 || (node.size() == 1 && node["advice"])) reader_.fail(node, where + " lists nothing to check");
     Expect expect;
     expect.line = node.Mark().line + 1;
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -723,6 +793,19 @@ class ScenarioLoader {
       if (!*expect.no_leaks) reader_.fail(node["no_leaks"], "'no_leaks: false' checks nothing; write 'no_leaks: true' or leave it out");
     }
     if (node["transport_error"]) expect.transport_error = flag(node, "transport_error", where);
+    if (node["handled"]) {
+      expect.handled = flag(node, "handled", where);
+      if (!*expect.handled) reader_.fail(node["handled"], "'handled: false' expects a crash; write 'status:' or 'transport_error: true'");
+    }
+    if (node["no_leaks_in_app_log"]) {
+      expect.no_leaks_in_app_log = flag(node, "no_leaks_in_app_log", where);
+      if (!*expect.no_leaks_in_app_log)
+        reader_.fail(node["no_leaks_in_app_log"], "'no_leaks_in_app_log: false' checks nothing; write true or leave it out");
+    }
+    if (node["advice"]) {
+      expect.advice = text(node, "advice", where);
+      if (expect.advice.find_first_not_of(" \t\n") == std::string::npos) reader_.fail(node["advice"], "'advice' is empty");
+    }
     return expect;
   }
 
@@ -783,8 +866,7 @@ class ScenarioLoader {
       reader_.check_map(requests, names, "'requests' of " + where);
       if (requests.size() == 0) reader_.fail(requests, "'requests' lists no endpoint");
       for (auto it = requests.begin(); it != requests.end(); ++it)
-        expectation.requests[it->first.Scalar()] =
-            static_cast<int>(reader_.integer(it->second, "the count of " + it->first.Scalar(), 0, 1000000000));
+        expectation.requests[it->first.Scalar()] = read_count(it->second, "the count of " + it->first.Scalar());
     }
     if (node["codes_redeemed"])
       expectation.codes_redeemed = static_cast<int>(reader_.integer(node["codes_redeemed"], "'codes_redeemed'", 0, 1000000000));
@@ -793,11 +875,29 @@ class ScenarioLoader {
     return expectation;
   }
 
+  // N, or {min: N, max: M} with either bound (an extension).
+  CountRange read_count(const YAML::Node& node, const std::string& what) const {
+    constexpr int most = 1000000000;
+    CountRange range;
+    if (!node.IsMap()) {
+      range.min = range.max = static_cast<int>(reader_.integer(node, what, 0, most));
+      return range;
+    }
+    reader_.check_map(node, {"min", "max"}, what);
+    if (!node["min"] && !node["max"]) reader_.fail(node, what + " gives neither 'min' nor 'max'");
+    range.max = std::numeric_limits<int>::max();
+    if (node["min"]) range.min = static_cast<int>(reader_.integer(node["min"], "'min' of " + what, 0, most));
+    if (node["max"]) range.max = static_cast<int>(reader_.integer(node["max"], "'max' of " + what, 0, most));
+    if (range.min > range.max) reader_.fail(node, what + ": 'min' is above 'max'");
+    return range;
+  }
+
   const YamlReader& reader_;
   Scenario& scenario_;
   mock_discord::Config world_;  // the `discord:` section read with stand-in values
   std::unique_ptr<PlaceholderRules> rules_;
   bool browser_used_ = false;
+  bool stopped_at_redirect_ = false;  // the last navigating step had follow_redirects: false
 };
 
 Scenario load(std::shared_ptr<const support::SourceText> source) {

@@ -1,5 +1,6 @@
-// build/bin/harness: `harness run|check|list PATH...` (see
-// docs/scenario-format.md, "Running"). A thin shell over the harness library.
+// build/bin/harness: `harness run|check|list PATH...` and `harness
+// check-app` (see docs/scenario-format.md, "Running", and docs/check-app.md).
+// A thin shell over the harness library.
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -7,7 +8,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "harness/app_contract.hpp"
 #include "harness/report.hpp"
+#include "harness/report_card.hpp"
 #include "harness/runner.hpp"
 #include "harness/suite.hpp"
 #include "support/errors.hpp"
@@ -23,6 +26,7 @@ struct Arguments {
   std::string junit, json, html;
   std::optional<std::uint64_t> seed;
   std::string shard;
+  harness::AppFlagText app_flags;
 };
 
 harness::Selection selection_of(const Arguments& arguments) {
@@ -60,7 +64,9 @@ bool write_reports(const Arguments& arguments, const harness::RunSummary& summar
   return ok;
 }
 
-int run_command(const Arguments& arguments) {
+// Runs the selected scenarios, printing each result as it comes; nullopt
+// when the suite does not load (the errors are printed).
+std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool print_results) {
   check_report_path("--junit", arguments.junit);
   check_report_path("--json", arguments.json);
   check_report_path("--report", arguments.html);
@@ -68,7 +74,7 @@ int run_command(const Arguments& arguments) {
   if (!suite.ok()) {
     for (const auto& error : suite.errors) std::cerr << error << "\n\n";
     std::cerr << suite.errors.size() << " invalid file(s); nothing was run\n";
-    return static_cast<int>(support::ExitCode::invalid_input);
+    return std::nullopt;
   }
   const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
   // A mistyped --tag or --name must not turn a CI gate green by running nothing.
@@ -80,16 +86,48 @@ int run_command(const Arguments& arguments) {
   options.jobs = arguments.jobs;
   options.world.seed = arguments.seed;
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
-  harness::RunSummary summary = harness::run_scenarios(selected, options, [](const harness::ScenarioResult& result) {
-    std::cout << harness::console_report(result) << std::flush;
+  options.world.app = harness::parse_app_flags(arguments.app_flags);
+  return harness::run_scenarios(selected, options, [print_results](const harness::ScenarioResult& result) {
+    if (print_results) std::cout << harness::console_report(result) << std::flush;
   });
-  const bool reports_written = write_reports(arguments, summary);
-  std::cout << summary.closing_line() << std::endl;
-  if (summary.count(harness::ScenarioResult::Outcome::failed) > 0) return static_cast<int>(support::ExitCode::failed);
+}
+
+int run_command(const Arguments& arguments) {
+  auto summary = run_suite(arguments, true);
+  if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
+  const bool reports_written = write_reports(arguments, *summary);
+  std::cout << summary->closing_line() << std::endl;
+  if (summary->count(harness::ScenarioResult::Outcome::failed) > 0) return static_cast<int>(support::ExitCode::failed);
+  return reports_written ? 0 : static_cast<int>(support::ExitCode::system);
+}
+
+// `harness check-app`: the app-agnostic suite, then the report card.
+int check_app_command(Arguments arguments) {
+  if (arguments.paths.empty()) arguments.paths = {"scenarios/apps"};
+  if (!std::filesystem::exists(arguments.paths.front()))
+    throw support::UsageError("the apps suite " + arguments.paths.front() +
+                              " does not exist: run from the project's folder or give --suite");
+  auto summary = run_suite(arguments, false);
+  if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
+  const bool reports_written = write_reports(arguments, *summary);
+  const harness::ReportCard card = harness::grade_results(*summary);
+  const std::string app = arguments.app_command.empty() ? "the reference app" : "`" + arguments.app_command + "`";
+  std::cout << harness::render_report_card(card, *summary, app) << std::endl;
+  if (card.failed > 0) return static_cast<int>(support::ExitCode::failed);
   return reports_written ? 0 : static_cast<int>(support::ExitCode::system);
 }
 
 }  // namespace
+
+// The options `run` and `check-app` share: parallelism, reports, seed.
+void add_run_options(CLI::App& command, Arguments& arguments) {
+  command.add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
+      ->check(CLI::Range(1, 256));
+  command.add_option("--junit", arguments.junit, "write a JUnit XML report");
+  command.add_option("--json", arguments.json, "write a JSON report");
+  command.add_option("--report", arguments.html, "write a self-contained HTML report");
+  command.add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
+}
 
 int main(int argc, char** argv) {
   CLI::App cli{"Runs Discord OAuth2 login scenarios against an offline mock Discord."};
@@ -99,15 +137,18 @@ int main(int argc, char** argv) {
   CLI::App* run = cli.add_subcommand("run", "run scenarios (exit 0: all passed, 1: some failed, 2: invalid input)");
   run->add_option("paths", arguments.paths, "scenario files or folders")->required();
   run->add_option("--app-cmd", arguments.app_command, "run scenarios that do not set app kind against this command");
-  run->add_option("--jobs,-j", arguments.jobs, "scenarios at once (default: the number of cores)")
-      ->check(CLI::Range(1, 256));
+  add_run_options(*run, arguments);
   run->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
   run->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
-  run->add_option("--junit", arguments.junit, "write a JUnit XML report");
-  run->add_option("--json", arguments.json, "write a JSON report");
-  run->add_option("--report", arguments.html, "write a self-contained HTML report");
-  run->add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
   run->add_option("--shard", arguments.shard, "run the I-th of N slices, e.g. 2/4");
+  harness::add_app_flags(*run, arguments.app_flags);
+
+  CLI::App* check_app = cli.add_subcommand(
+      "check-app", "run the app-agnostic suite (scenarios/apps) against an app and print its report card");
+  check_app->add_option("--app-cmd", arguments.app_command, "the app, as a command (default: the reference app)");
+  harness::add_app_flags(*check_app, arguments.app_flags);
+  check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps)");
+  add_run_options(*check_app, arguments);
 
   CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");
   check->add_option("paths", arguments.paths, "scenario files or folders")->required();
@@ -128,6 +169,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return harness::check_command(arguments.paths, std::cout, std::cerr);
     if (*list) return harness::list_command(arguments.paths, selection_of(arguments), std::cout, std::cerr);
+    if (*check_app) return check_app_command(arguments);
     return run_command(arguments);
   } catch (const support::Error& error) {
     std::cerr << "harness: " << error.what() << std::endl;

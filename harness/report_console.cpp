@@ -26,22 +26,9 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-}  // namespace
-
-std::string console_report(const ScenarioResult& result) {
-  std::ostringstream out;
-  const char* label = result.outcome == ScenarioResult::Outcome::passed    ? "PASS"
-                      : result.outcome == ScenarioResult::Outcome::skipped ? "SKIP"
-                                                                           : "FAIL";
-  out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
-  if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
-    out << "  (" << result.skip_reason << ")";
-  out << '\n';
-  if (result.outcome != ScenarioResult::Outcome::failed) return out.str();
-
-  out << "      file: " << result.file << '\n';
+void failure_lines(std::ostringstream& out, const std::vector<Failure>& failures) {
   std::string previous_step;
-  for (const auto& failure : result.failures) {
+  for (const auto& failure : failures) {
     std::string step = failure.step_label.empty() ? std::string("set-up") : failure.step_label;
     if (step != previous_step) out << "      " << step << '\n';
     previous_step = step;
@@ -54,6 +41,32 @@ std::string console_report(const ScenarioResult& result) {
     out << "        expect." << failure.expectation << " (" << failure.where << ")\n";
     out << "          expected: " << failure.expected << '\n';
     out << "          actual:   " << failure.actual << '\n';
+    if (!failure.advice.empty()) out << "          fix:      " << failure.advice << '\n';
+  }
+}
+
+}  // namespace
+
+std::string console_report(const ScenarioResult& result) {
+  std::ostringstream out;
+  const std::string verdict = result.verdict();
+  const char* label = verdict == "pass" ? "PASS" : verdict == "skip" ? "SKIP" : verdict == "warn" ? "WARN" : "FAIL";
+  out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
+  if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
+    out << "  (" << result.skip_reason << ")";
+  out << '\n';
+  if (verdict == "warn") {
+    out << "      file: " << result.file << '\n';
+    failure_lines(out, result.warnings);
+    return out.str();
+  }
+  if (result.outcome != ScenarioResult::Outcome::failed) return out.str();
+
+  out << "      file: " << result.file << '\n';
+  failure_lines(out, result.failures);
+  if (!result.warnings.empty()) {
+    out << "      warnings:\n";
+    failure_lines(out, result.warnings);
   }
   indent_block(out, "hops", result.hops);
   indent_block(out, "mock journal (last entries)", result.journal_tail);

@@ -52,8 +52,13 @@ void write_junit_report(const std::string& path, const RunSummary& summary) {
   for (const auto& result : summary.results) {
     out << "    <testcase classname=\"" << xml_text(result.file) << "\" name=\"" << xml_text(result.name)
         << "\" time=\"" << seconds(result.duration_ms) << "\"";
-    if (result.outcome == ScenarioResult::Outcome::passed) {
+    if (result.outcome == ScenarioResult::Outcome::passed && result.warnings.empty()) {
       out << "/>\n";
+      continue;
+    }
+    if (result.outcome == ScenarioResult::Outcome::passed) {
+      // JUnit has no "warning": a passed case carries them as its output.
+      out << ">\n      <system-out>" << xml_text(console_report(result)) << "</system-out>\n    </testcase>\n";
       continue;
     }
     out << ">\n";

@@ -12,16 +12,37 @@ std::string outcome_name(ScenarioResult::Outcome outcome) {
   return "failed";
 }
 
+namespace {
+
+nlohmann::json failures_json(const std::vector<Failure>& failures) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& failure : failures) {
+    nlohmann::json item = {{"step", failure.step},
+                           {"step_label", failure.step_label},
+                           {"where", failure.where},
+                           {"expectation", failure.expectation},
+                           {"expected", failure.expected},
+                           {"actual", failure.actual},
+                           {"message", failure.message}};
+    if (!failure.advice.empty()) item["advice"] = failure.advice;
+    list.push_back(item);
+  }
+  return list;
+}
+
+}  // namespace
+
+std::string ScenarioResult::verdict() const {
+  switch (outcome) {
+    case Outcome::failed: return "fail";
+    case Outcome::skipped: return "skip";
+    case Outcome::passed: break;
+  }
+  return warnings.empty() ? "pass" : "warn";
+}
+
 nlohmann::json ScenarioResult::to_json() const {
-  nlohmann::json failure_list = nlohmann::json::array();
-  for (const auto& failure : failures)
-    failure_list.push_back({{"step", failure.step},
-                            {"step_label", failure.step_label},
-                            {"where", failure.where},
-                            {"expectation", failure.expectation},
-                            {"expected", failure.expected},
-                            {"actual", failure.actual},
-                            {"message", failure.message}});
+  nlohmann::json failure_list = failures_json(failures);
   nlohmann::json trace_list = nlohmann::json::array();
   for (const auto& event : trace) trace_list.push_back(event.to_json());
   nlohmann::json out = {{"name", name},
@@ -35,6 +56,8 @@ nlohmann::json ScenarioResult::to_json() const {
                         {"app_output_tail", app_output_tail},
                         {"trace", trace_list}};
   if (outcome == Outcome::skipped) out["skip_reason"] = skip_reason;
+  out["verdict"] = verdict();
+  if (!warnings.empty()) out["warnings"] = failures_json(warnings);
   return out;
 }
 
@@ -49,6 +72,9 @@ std::string RunSummary::closing_line() const {
                      std::to_string(count(ScenarioResult::Outcome::failed)) + " failed";
   int skipped = count(ScenarioResult::Outcome::skipped);
   if (skipped > 0) line += ", " + std::to_string(skipped) + " skipped";
+  int warned = 0;
+  for (const auto& result : results) warned += result.verdict() == "warn" ? 1 : 0;
+  if (warned > 0) line += ", " + std::to_string(warned) + " with warnings";
   return line;
 }
 

@@ -21,6 +21,7 @@ struct Failure {
   std::string expected;
   std::string actual;
   std::string message;      // one sentence: what went wrong
+  std::string advice;       // extension: what the app's author should change ("" when the file says nothing)
 };
 
 struct ScenarioResult {
@@ -33,12 +34,15 @@ struct ScenarioResult {
   std::string skip_reason;
   double duration_ms = 0;
   std::vector<Failure> failures;          // the first failing step's failed expectations
+  std::vector<Failure> warnings;          // warn_unless: blocks that did not hold (the run went on)
   std::vector<std::string> hops;          // of the failing step
   std::vector<std::string> journal_tail;  // the mock's last entries
   std::string app_output_tail;
   Trace trace;
 
   bool passed() const { return outcome == Outcome::passed; }
+  // The verdict: "fail", "warn" (passed with warnings), "pass" or "skip".
+  std::string verdict() const;
   nlohmann::json to_json() const;
 };
 
@@ -46,7 +50,8 @@ struct RunSummary {
   std::vector<ScenarioResult> results;  // in suite order
   double duration_ms = 0;
   int count(ScenarioResult::Outcome outcome) const;
-  // "N passed, N failed" (", N skipped" when any was skipped).
+  // "N passed, N failed" (", N skipped" when any was skipped, ", N with
+  // warnings" when any passed with warnings).
   std::string closing_line() const;
 };
 

@@ -81,6 +81,10 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::stea
       if (answer && answer->status != 0) world.record_answer(step.number, answer->body);
       auto failures = check_expectations(scenario, step, answer, world);
       result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+      if (step.warn_unless) {
+        auto warnings = check_expect(scenario, step, *step.warn_unless, answer, world);
+        result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
+      }
     } catch (const std::exception& error) {
       // StepError, PlaceholderError, AppStartError, a bad value at run time:
       // the step fails with the reason; the run goes on to the next scenario.
@@ -106,6 +110,14 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
     result.outcome = ScenarioResult::Outcome::skipped;
     result.skip_reason = *scenario.skip;
     return result;
+  }
+  const AppSpec app = effective_app(scenario.app, options.app);
+  for (const std::string& need : scenario.requires_app) {
+    if (need == "refreshes" && !app.refreshes) {
+      result.outcome = ScenarioResult::Outcome::skipped;
+      result.skip_reason = "needs an app that refreshes tokens itself (app: refreshes: true, or --app-refreshes true)";
+      return result;
+    }
   }
   std::unique_ptr<ScenarioWorld> world;
   try {

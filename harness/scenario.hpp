@@ -41,6 +41,9 @@ struct AppSpec {
   std::string login_path = "/login";
   std::string redirect_path = "/callback";
   std::string redirect_uri = "${app}/callback";  // raw; default ${app}${redirect_path}
+  bool redirect_uri_given = false;  // else it follows redirect_path (also under --app-redirect-path)
+  std::string user_page;    // extension: a path that shows who is signed in; "" = where sign-in ends
+  bool refreshes = false;   // extension: the app refreshes access tokens itself
   std::vector<std::string> scopes = {"identify"};
   bool pkce = false;  // reference app: PKCE (S256)
   Tunnel tunnel = Tunnel::none;
@@ -128,10 +131,23 @@ struct Wait {
   Duration duration{0};
 };
 
+// Extension: submit a form of the page the browser shows, as a click on its
+// button would (logins that start with a POST). The form is chosen by id,
+// by where it posts (a URL prefix), or is the page's only form.
+struct Submit {
+  std::string form;    // an id; "" = not by id
+  std::string action;  // raw URL prefix of the form's action; "" = not by action
+  support::Params fields;  // raw values; replace or add fields
+};
+
+// Extension: go on where a step with `follow_redirects: false` stopped.
+struct Follow {};
+
 }  // namespace action
 
 using Action = std::variant<action::Open, action::Consent, action::Replay, action::ForgeCallback, action::Request,
-                            action::Clock, action::Tunnel, action::App, action::Fail, action::Discord, action::Wait>;
+                            action::Clock, action::Tunnel, action::App, action::Fail, action::Discord, action::Wait,
+                            action::Submit, action::Follow>;
 
 // The action's key as written in files: "open", "forge_callback", ...
 std::string action_name(const Action& action);
@@ -145,8 +161,17 @@ struct HeaderExpectation {
   std::optional<std::string> value;  // raw, may be "re:..."; nullopt: the header must be absent
 };
 
+// A count in the mock's journal: exactly N, or within {min, max} (an extension).
+struct CountRange {
+  int min = 0;
+  int max = 0;
+  bool exact() const { return min == max; }
+  bool holds(int count) const { return count >= min && count <= max; }
+  std::string describe() const;  // "2", "at most 1", "1 to 3", "at least 1"
+};
+
 struct DiscordExpectation {
-  std::map<std::string, int> requests;  // endpoint name (authorize, token, ..., any) -> count
+  std::map<std::string, CountRange> requests;  // endpoint name (authorize, token, ..., any) -> count
   std::optional<int> codes_redeemed;
   std::optional<int> active_tokens;
 };
@@ -167,6 +192,9 @@ struct Expect {
   std::optional<DiscordExpectation> discord;
   std::optional<bool> no_leaks;
   std::optional<bool> transport_error;  // extension: no complete HTTP answer arrived
+  std::optional<bool> handled;          // extension: an answer, and not 500 (what an uncaught exception gives)
+  std::optional<bool> no_leaks_in_app_log;  // extension: no token or secret in what the app wrote
+  std::string advice;                   // extension: what the app's author should change when this fails
 
   int line = 0;                      // of `expect:`
   std::map<std::string, int> lines;  // expectation key -> its line, for reports
@@ -182,6 +210,8 @@ struct Step {
   int column = 0;
   Action action;
   std::optional<Expect> expect;
+  std::optional<Expect> warn_unless;  // extension: checked like expect, but a miss is a warning
+  bool follow_redirects = true;       // extension: false stops at the first answer (open, consent, submit)
 
   // "step 3 (sign in)" or "step 3", for reports.
   std::string label() const;
@@ -197,6 +227,7 @@ struct Scenario {
   int name_line = 0;          // of `name:`, for "duplicate name" errors
   std::optional<std::string> skip;  // extension: a reason; the scenario is reported skipped
   std::optional<Duration> timeout;  // extension: the whole scenario's budget; none by default
+  std::vector<std::string> requires_app;  // extension: app capabilities ("refreshes"); skipped without them
 
   // The `discord:` section stays YAML: its placeholders (${app}) resolve only
   // when the world is set up. `discord` is a null node when the file has none.
@@ -209,8 +240,11 @@ struct Scenario {
 
   // The mock's world for this run: the `discord:` section parsed with the
   // live resolver, or the spec's defaults for `default_app_url`.
-  mock_discord::Config discord_config(const mock_discord::Resolver& resolve,
-                                      const std::string& default_app_url) const;
+  // The first application's default registration is
+  // `default_app_url` + `redirect_path` when the section lists no
+  // redirect_uris for it.
+  mock_discord::Config discord_config(const mock_discord::Resolver& resolve, const std::string& default_app_url,
+                                      const std::string& redirect_path = "/callback") const;
   // "file:line" of a step, for "step 3 (name) at file:line".
   std::string where(const Step& step) const;
 };

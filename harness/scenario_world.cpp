@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "mock_discord/failures.hpp"
 #include "mock_discord/world.hpp"
 
 namespace harness {
@@ -14,7 +15,10 @@ using support::text::ends_with;
 }  // namespace
 
 ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& options)
-    : scenario_(scenario), started_(std::chrono::steady_clock::now()), browser_(browser_options()) {
+    : scenario_(scenario),
+      app_spec_(effective_app(scenario.app, options.app)),
+      started_(std::chrono::steady_clock::now()),
+      browser_(browser_options()) {
   epoch_at_start_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
@@ -42,8 +46,9 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   // takes the scenario's world with every placeholder resolved once.
   mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
   mock_->start();
+  mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
   auto resolve = [this](const std::string& text) { return expand(text, lookup_); };
-  mock_discord::Config config = scenario.discord_config(resolve, app_url());
+  mock_discord::Config config = scenario.discord_config(resolve, app_url(), app_spec_.redirect_path);
   if (options.seed) config.seed = *options.seed;
   mock_->reset(std::move(config));
 
@@ -74,7 +79,7 @@ std::string ScenarioWorld::app_url() const {
   return "http://127.0.0.1:" + std::to_string(app_port_);
 }
 
-std::string ScenarioWorld::redirect_uri() const { return expand(scenario_.app.redirect_uri, lookup_); }
+std::string ScenarioWorld::redirect_uri() const { return expand(app_spec_.redirect_uri, lookup_); }
 
 mock_discord::Application ScenarioWorld::application() const {
   mock_discord::Config config = mock_->config();
@@ -105,13 +110,13 @@ AppSettings ScenarioWorld::app_settings() const {
   settings.client_id = first.id;
   settings.client_secret = first.secret;
   settings.redirect_uri = redirect_uri();
-  settings.scopes = scenario_.app.scopes;
+  settings.scopes = app_spec_.scopes;
   settings.authorize_url = mock_->url() + "/oauth2/authorize";
   settings.token_url = mock_->url() + "/api/oauth2/token";
   settings.api_base = mock_->url() + "/api/v10";
-  settings.pkce = scenario_.app.pkce;
-  settings.login_path = scenario_.app.login_path;
-  settings.ready_timeout = scenario_.app.ready_timeout;
+  settings.pkce = app_spec_.pkce;
+  settings.login_path = app_spec_.login_path;
+  settings.ready_timeout = app_spec_.ready_timeout;
   return settings;
 }
 
@@ -181,6 +186,8 @@ std::string ScenarioWorld::party_of(const support::Url& url) const {
 std::optional<std::string> ScenarioWorld::placeholder(const std::string& name) const {
   if (name == "discord") return mock_->url();
   if (name == "app") return app_url();
+  if (name == "login") return app_url() + app_spec_.login_path;
+  if (name == "user_page") return app_url() + (app_spec_.user_page.empty() ? "/" : app_spec_.user_page);
   if (name == "tunnel" || name == "tunnel.previous") {
     if (!tunnel_) throw PlaceholderError("${" + name + "} needs a tunnel (set app: {tunnel: ngrok})", 0);
     if (name == "tunnel") return tunnel_->url();

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/app_contract.hpp"
 #include "harness/app_under_test.hpp"
 #include "harness/browser.hpp"
 #include "harness/placeholders.hpp"
@@ -25,6 +26,7 @@ namespace harness {
 struct WorldOptions {
   std::optional<std::string> app_command;  // --app-cmd: for apps that did not set kind
   std::optional<std::uint64_t> seed;       // --seed: the mock's seed and the tunnel's URLs
+  AppOverrides app;                        // --app-*: for apps that did not set kind
 };
 
 class ScenarioWorld {
@@ -36,6 +38,8 @@ class ScenarioWorld {
   ~ScenarioWorld();  // stops the app, the mock and the tunnel
 
   const Scenario& scenario() const { return scenario_; }
+  // The app this scenario runs against: its app: section with --app-* applied.
+  const AppSpec& app_spec() const { return app_spec_; }
   mock_discord::Server& mock() { return *mock_; }
   Browser& browser() { return browser_; }
   Tunnel* tunnel() { return tunnel_.get(); }
@@ -77,6 +81,7 @@ class ScenarioWorld {
   std::optional<std::string> placeholder(const std::string& name) const;
 
   const Scenario& scenario_;
+  AppSpec app_spec_;
   std::chrono::steady_clock::time_point started_;
   std::int64_t epoch_at_start_ms_ = 0;
   support::Duration clock_advanced_{0};

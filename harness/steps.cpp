@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "harness/html_form.hpp"
 #include "mock_discord/consent_form.hpp"
 #include "support/encoding.hpp"
 #include "support/overloaded.hpp"
@@ -104,6 +105,31 @@ const Navigation& current_page_or_fail(ScenarioWorld& world, const std::string& 
   return *page;
 }
 
+// The form a submit: step means: by id, by where it posts, or the only one.
+HtmlForm choose_form(const Navigation& page, const action::Submit& submit, const Lookup& lookup) {
+  std::vector<HtmlForm> forms = find_forms(page.response.body);
+  const std::string action_prefix = submit.action.empty() ? "" : expand(submit.action, lookup);
+  std::vector<HtmlForm> chosen;
+  for (const HtmlForm& form : forms) {
+    if (!submit.form.empty() && form.id != expand(submit.form, lookup)) continue;
+    if (!action_prefix.empty()) {
+      auto target = support::resolve_url(page.url, form.action);
+      if (!target || target->str().rfind(action_prefix, 0) != 0) continue;
+    }
+    chosen.push_back(form);
+  }
+  const std::string shown = page.url.str();
+  if (chosen.empty())
+    throw StepError("submit: the page " + shown + " has no form" +
+                    (submit.form.empty() ? "" : " with id '" + submit.form + "'") +
+                    (action_prefix.empty() ? "" : " posting to " + action_prefix) + " (it has " +
+                    std::to_string(forms.size()) + ")");
+  if (chosen.size() > 1)
+    throw StepError("submit: the page " + shown + " has " + std::to_string(chosen.size()) +
+                    " such forms; name one with 'form:' (an id) or 'action:' (where it posts)");
+  return chosen.front();
+}
+
 }  // namespace
 
 std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Trace& trace) {
@@ -112,7 +138,7 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
   return std::visit(
       support::Overloaded{
           [&](const action::Open& open) -> std::optional<StepAnswer> {
-            return answer_of(world.browser().open(expand(open.url, lookup)), number, world, trace);
+            return answer_of(world.browser().open(expand(open.url, lookup), step.follow_redirects), number, world, trace);
           },
           [&](const action::Consent& consent) -> std::optional<StepAnswer> {
             const Navigation& page = current_page_or_fail(world, "consent");
@@ -121,7 +147,8 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
                               std::to_string(page.response.status) + " " + page.url.str() + ")");
             namespace form = mock_discord::consent_form;
             Navigation navigation = world.browser().submit_form(form::form_id, form::decision_field,
-                                                                consent.approve ? form::approve : form::deny);
+                                                                consent.approve ? form::approve : form::deny,
+                                                                step.follow_redirects);
             if (navigation.hops.empty() && navigation.failed())
               throw StepError("consent: " + navigation.error_code + ": " + navigation.error);
             return answer_of(navigation, number, world, trace);
@@ -140,7 +167,7 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
             if (forge.state_mode == action::ForgeCallback::StateMode::literal) state = expand(forge.state, lookup);
             // The attacker signs in to this app with their own account and keeps the code.
             const std::string code =
-                world.mock().issue_code(forge.as, application.id, redirect, world.scenario().app.scopes, state);
+                world.mock().issue_code(forge.as, application.id, redirect, world.app_spec().scopes, state);
             support::Params query{{"code", code}};
             if (forge.state_mode != action::ForgeCallback::StateMode::none) query.emplace_back("state", state);
             return answer_of(world.browser().open(with_query(redirect, query)), number, world, trace);
@@ -181,6 +208,22 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
           [&](const action::Wait& wait) -> std::optional<StepAnswer> {
             std::this_thread::sleep_for(wait.duration);
             return std::nullopt;
+          },
+          [&](const action::Submit& submit) -> std::optional<StepAnswer> {
+            const Navigation& page = current_page_or_fail(world, "submit");
+            const HtmlForm form = choose_form(page, submit, lookup);
+            support::Params fields;
+            for (const auto& [name, value] : submit.fields) fields.emplace_back(name, expand(value, lookup));
+            Navigation navigation = world.browser().submit(form, fields, step.follow_redirects);
+            if (navigation.hops.empty() && navigation.failed())
+              throw StepError("submit: " + navigation.error_code + ": " + navigation.error);
+            return answer_of(navigation, number, world, trace);
+          },
+          [&](const action::Follow&) -> std::optional<StepAnswer> {
+            Navigation navigation = world.browser().follow_redirect();
+            if (navigation.hops.empty() && navigation.failed())
+              throw StepError("follow: " + navigation.error_code + ": " + navigation.error);
+            return answer_of(navigation, number, world, trace);
           },
       },
       step.action);

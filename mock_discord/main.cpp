@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 
 #include "mock_discord/placeholders.hpp"
+#include "mock_discord/failures.hpp"
 #include "mock_discord/server.hpp"
+#include "mock_discord/world.hpp"
 #include "support/errors.hpp"
 #include "support/signals.hpp"
 
@@ -45,6 +47,7 @@ int run(int argc, char** argv) {
   support::StopSignals stop_signals;  // before any thread exists
 
   mock_discord::Server server(config, options);
+  server.failures().set_clock([&server] { return server.world().now_ms(); });  // 429 holds follow /_mock/clock
   server.start();
   std::cout << "mock_discord listening on " << server.url() << std::endl;
   stop_signals.wait();

@@ -94,6 +94,9 @@ CannedResponse redeem_code_locked(World::State& state, const Application& app, b
     std::string verifier = form.get("code_verifier");
     if (!valid_pkce_value(verifier) || support::pkce_s256_challenge(verifier) != bound.code_challenge)
       return oauth_error(400, "invalid_request", "Invalid \"code_verifier\"");
+  } else if (form.has("code_verifier")) {
+    // Discord refuses a verifier for a code issued without a challenge.
+    return oauth_error(400, "invalid_request", "Invalid \"code_verifier\"");
   } else if (!has_secret) {
     return invalid_client();
   }

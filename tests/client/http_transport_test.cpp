@@ -72,6 +72,7 @@ TEST_CASE("a 429 is resent only within the bound and never for RetryPolicy::neve
   client::HttpRequest request;
   request.url = mock.server.url() + "/api/v10/users/@me";
   request.what = "the test request";
+  mock.keep_time(*waits);
   SECTION("idempotent, within the bound") {
     mock.server.add_failure(rate_limit_failure(mock_discord::Endpoint::users_me, 0.2));
     CHECK(transport.send(request).status == 401);  // the mock's answer to a missing token

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,7 +17,9 @@
 #include "client/app_config.hpp"
 #include "client/http_transport.hpp"
 #include "client/oauth_config.hpp"
+#include "mock_discord/failures.hpp"
 #include "mock_discord/server.hpp"
+#include "mock_discord/world.hpp"
 #include "support/url.hpp"
 
 namespace client_tests {
@@ -25,10 +28,13 @@ constexpr const char* kAppOrigin = "http://app.test";  // the app's public origi
 constexpr const char* kClientId = "157730590492196864";
 constexpr const char* kClientSecret = "mock-secret";
 
-// Every wait the transport asked for, instead of sleeping through it.
+// Every wait the transport asked for, instead of sleeping through it. The
+// time still passes where it matters: `passes_time` moves the mock's clock
+// (MockDiscord::keep_time), so a 429's hold ends as it would after a real wait.
 struct WaitLog {
   std::mutex mutex;
   std::vector<client::Milliseconds> waits;
+  std::function<void(client::Milliseconds)> passes_time;
   std::vector<client::Milliseconds> all() {
     std::lock_guard<std::mutex> lock(mutex);
     return waits;
@@ -44,8 +50,13 @@ inline client::TransportOptions quick_transport(const std::shared_ptr<WaitLog>& 
   options.backoff_max = client::Milliseconds(4);
   options.max_retry_after = client::Milliseconds(500);
   options.sleep = [log](client::Milliseconds wait) {
-    std::lock_guard<std::mutex> lock(log->mutex);
-    log->waits.push_back(wait);
+    std::function<void(client::Milliseconds)> passes_time;
+    {
+      std::lock_guard<std::mutex> lock(log->mutex);
+      log->waits.push_back(wait);
+      passes_time = log->passes_time;
+    }
+    if (passes_time) passes_time(wait);
   };
   return options;
 }
@@ -57,6 +68,12 @@ struct MockDiscord {
   explicit MockDiscord(mock_discord::Config config = mock_discord::Config::defaults(kAppOrigin))
       : server(std::move(config)) {
     server.start();
+    server.failures().set_clock([this] { return server.world().now_ms(); });
+  }
+  // The waits `log` records pass on this mock's clock.
+  void keep_time(WaitLog& log) {
+    std::lock_guard<std::mutex> lock(log.mutex);
+    log.passes_time = [this](client::Milliseconds wait) { server.advance_clock(wait); };
   }
   int count(const std::string& endpoint) const {
     auto counts = server.request_counts();

@@ -32,6 +32,7 @@ struct ClientFixture {
   MockDiscord mock{auto_consent_config()};
   std::shared_ptr<WaitLog> waits = std::make_shared<WaitLog>();
   client::OAuthClient oauth{mock.oauth_config(waits)};
+  ClientFixture() { mock.keep_time(*waits); }
 
   // Sends a browser to the authorize URL and returns the code Discord
   // redirects back with.

@@ -41,6 +41,7 @@ struct AppFixture {
                       const std::string& public_origin = kAppOrigin,
                       const std::function<void(client::AppConfig&)>& adjust = {})
       : mock(std::move(mock_config)) {
+    mock.keep_time(*waits);
     client::AppConfig config;
     config.oauth = mock.oauth_config(waits, std::move(scopes));
     config.oauth.redirect_uri = public_origin + "/callback";
@@ -251,6 +252,7 @@ TEST_CASE("the code exchange failing: a clear page, and the code is not resent")
     CHECK(page.status == 429);
     CHECK(page.header("Retry-After") == "30");
     CHECK(contains(page.body, "rate limiting"));
+    f.mock.server.advance_clock(std::chrono::seconds(30));  // the 429 holds the route that long
   }
   SECTION("500") {
     f.mock.server.add_failure(status_failure(Endpoint::token, 500));
@@ -320,6 +322,7 @@ TEST_CASE("/me rides out one failure of /users/@me and explains a lasting one") 
     BrowserPage page = f.browser.open(app_url("/me"));
     CHECK(page.status == 429);
     CHECK(page.header("Retry-After") == "13");
+    f.mock.server.advance_clock(std::chrono::seconds(13));  // the 429 holds the route that long
     f.check_signed_in(f.browser.open(app_url("/me")));
   }
 }

@@ -85,3 +85,26 @@ TEST_CASE("an unwritable report path is a SystemError naming it") {
   CHECK_THROWS_WITH(write_json_report("/nonexistent-dir/x.json", sample_summary()),
                     Catch::Contains("/nonexistent-dir/x.json"));
 }
+
+TEST_CASE("a pass with warnings: WARN on the console with the advice, output in JUnit, verdict in JSON") {
+  RunSummary summary;
+  ScenarioResult warned;
+  warned.name = "outage";
+  warned.file = "apps/outage.yaml";
+  Failure warning{2, "step 2", "apps/outage.yaml:9", "handled", "an answer that is not 500", "500", "", ""};
+  warning.advice = "Show an error page.";
+  warned.warnings.push_back(warning);
+  summary.results = {warned};
+  const std::string console = console_report(warned);
+  CHECK(console.rfind("WARN  outage", 0) == 0);
+  CHECK(console.find("fix:      Show an error page.") != std::string::npos);
+  CHECK(summary.closing_line() == "1 passed, 0 failed, 1 with warnings");
+  const std::string junit = "report_test_warn.xml", json = "report_test_warn.json";
+  write_junit_report(junit, summary);
+  write_json_report(json, summary);
+  CHECK(read(junit).find("<system-out>WARN  outage") != std::string::npos);
+  auto document = nlohmann::json::parse(read(json));
+  CHECK(document["scenarios"][0]["verdict"] == "warn");
+  CHECK(document["scenarios"][0]["warnings"][0]["advice"] == "Show an error page.");
+  for (const auto& path : {junit, json}) std::remove(path.c_str());
+}

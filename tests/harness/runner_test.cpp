@@ -188,19 +188,90 @@ steps:
   CHECK(text.find("step 2 | headers.Set-Cookie | re:nothing=.* | a=1 | session=x; Max-Age=0") != std::string::npos);
 }
 
-TEST_CASE("the reference app serves sign-in at login_path and the callback at redirect_path") {
-  auto result = run_text(R"(name: other paths
-app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
-discord:
-  applications: [{id: "157730590492196864", redirect_uris: ["${app}/auth/discord/cb"]}]
+// Sign-in through /auth/discord and /auth/discord/cb, wherever those paths come from.
+const char* const other_paths_steps = R"(
 steps:
-  - open: ${app}/auth/discord
+  - open: ${login}
     expect: {consent_page: true}
   - consent: approve
     expect:
       signed_in_as: nelly
       hops: ["${discord}/oauth2/authorize/consent", "${app}/auth/discord/cb?code=", "${app}/me"]
+)";
+
+TEST_CASE("the reference app serves sign-in at login_path and the callback at redirect_path") {
+  auto result = run_text(std::string(R"(name: other paths
+app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}
+discord:
+  applications: [{id: "157730590492196864", redirect_uris: ["${app}/auth/discord/cb"]}])") + other_paths_steps);
+  INFO(failure_text(result));
+  CHECK(result.passed());
+}
+
+TEST_CASE("redirect_path also moves the default registration; ${login} follows login_path") {
+  auto result = run_text(std::string("name: registration follows the callback path\n"
+                                     "app: {login_path: /auth/discord, redirect_path: /auth/discord/cb}") +
+                         other_paths_steps);
+  INFO(failure_text(result));
+  CHECK(result.passed());
+}
+
+TEST_CASE("the --app-* overrides apply to scenarios that do not set kind") {
+  Scenario scenario = load_scenario_text("inline.yaml", std::string("name: overridden") + other_paths_steps);
+  WorldOptions options;
+  options.app.login_path = "/auth/discord";
+  options.app.redirect_path = "/auth/discord/cb";
+  ScenarioResult result = run_scenario(scenario, options);
+  INFO(failure_text(result));
+  CHECK(result.passed());
+  CHECK_FALSE(run_scenario(scenario, WorldOptions{}).passed());  // without them: /callback
+}
+
+TEST_CASE("a consent that stops before the redirect lets the code expire for real; follow goes on") {
+  auto result = run_text(std::string("name: expiry\nsteps:\n  - open: ${login}\n") + R"(
+  - consent: approve
+    follow_redirects: false
+    expect: {status: 302, url: "${discord}/oauth2/authorize"}
+  - clock: +101s
+  - follow: redirect
+    expect:
+      url: ${app}/callback?code=
+      not_signed_in_as: nelly
+      discord: {requests: {token: 1}, codes_redeemed: 0}
 )");
   INFO(failure_text(result));
   CHECK(result.passed());
+}
+
+TEST_CASE("submit posts the page's form as a click would, and warn_unless misses are warnings") {
+  auto result = run_text(std::string("name: log out\nsteps:") + sign_in + R"(
+    expect: {signed_in_as: nelly}
+  - submit: {action: "${app}/logout"}
+    expect: {url: "${app}/", not_signed_in_as: nelly}
+    warn_unless:
+      status: 418
+      advice: brew tea
+  - open: ${app}/me
+    expect: {not_signed_in_as: nelly}
+)");
+  INFO(failure_text(result));
+  CHECK(result.passed());
+  CHECK(result.verdict() == "warn");
+  REQUIRE(result.warnings.size() == 1);
+  CHECK(result.warnings[0].expectation == "status");
+  CHECK(result.warnings[0].advice == "brew tea");
+}
+
+TEST_CASE("requires: [refreshes] skips unless the app says it refreshes") {
+  Scenario scenario = load_scenario_text("inline.yaml", R"(name: needs refresh
+requires: [refreshes]
+steps:
+  - open: ${login}
+)");
+  ScenarioResult skipped = run_scenario(scenario, WorldOptions{});
+  CHECK(skipped.outcome == ScenarioResult::Outcome::skipped);
+  CHECK(skipped.skip_reason.find("--app-refreshes true") != std::string::npos);
+  WorldOptions options;
+  options.app.refreshes = true;
+  CHECK(run_scenario(scenario, options).passed());
 }

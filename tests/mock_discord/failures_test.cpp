@@ -18,6 +18,14 @@ FailureRule rule(Endpoint endpoint, int status, std::optional<int> times = 1, in
   return r;
 }
 
+// A scripted 429 for `endpoint`.
+FailureRule rate_limit_rule(Endpoint endpoint, double retry_after) {
+  FailureRule r = rule(endpoint, 0);
+  r.kind = FailureRule::Kind::rate_limit;
+  r.retry_after = retry_after;
+  return r;
+}
+
 // The statuses the engine decides for a sequence of token requests (0: none).
 std::vector<int> decide_token(FailureEngine& engine, int requests) {
   std::vector<int> statuses;
@@ -109,4 +117,50 @@ TEST_CASE("describe() names target, action, delay, after and times") {
   error.kind = FailureRule::Kind::error;
   error.error = "invalid_grant";
   CHECK(error.describe() == "/api/users/@me error invalid_grant x1");
+}
+
+TEST_CASE("a scripted 429 holds its route for retry_after on the engine's clock, as Discord's buckets do") {
+  std::int64_t now = 1'000'000;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  engine.add(rate_limit_rule(Endpoint::users_me, 1.5));
+  auto first = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(first);
+  CHECK(first->kind == FailureRule::Kind::rate_limit);
+  CHECK(first->retry_after == Approx(1.5));
+  CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));  // other routes are not held
+
+  now += 1000;
+  auto held = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(held);
+  CHECK(held->kind == FailureRule::Kind::rate_limit);
+  CHECK(held->retry_after == Approx(0.5));  // what is left of the wait
+  CHECK(engine.to_json()[0]["fired"] == 1);  // a hold is not a new firing
+
+  now += 500;
+  CHECK_FALSE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+}
+
+TEST_CASE("replace and clear end a hold") {
+  std::int64_t now = 0;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  engine.add(rate_limit_rule(Endpoint::token, 10));
+  REQUIRE(engine.decide(Endpoint::token, "/api/oauth2/token"));
+  engine.clear();
+  CHECK_FALSE(engine.decide(Endpoint::token, "/api/oauth2/token"));
+}
+
+TEST_CASE("two holds on a route: the longest wait is the one reported") {
+  std::int64_t now = 0;
+  FailureEngine engine;
+  engine.set_clock([&now] { return now; });
+  engine.add(rate_limit_rule(Endpoint::users_me, 1.5));
+  REQUIRE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+  engine.add(rate_limit_rule(Endpoint::users_me, 60));
+  REQUIRE(engine.decide(Endpoint::users_me, "/api/v10/users/@me"));
+  now += 1000;
+  auto held = engine.decide(Endpoint::users_me, "/api/v10/users/@me");
+  REQUIRE(held);
+  CHECK(held->retry_after == Approx(59.0));
 }

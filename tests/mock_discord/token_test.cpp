@@ -208,8 +208,11 @@ TEST_CASE("PKCE with the RFC 7636 vector") {
       check_answer(mock.exchange(code, {{"code_verifier", verifier}}), 400, invalid);
     CHECK(status_of(mock.exchange(code, {{"code_verifier", kVerifier}})) == 200);
   }
-  SECTION("a verifier for a code without a challenge is ignored") {
-    CHECK(status_of(mock.exchange(mock.obtain_code(), {{"code_verifier", kVerifier}})) == 200);
+  SECTION("a verifier for a code issued without a challenge is invalid_request, as on Discord") {
+    std::string code = mock.obtain_code();
+    check_answer(mock.exchange(code, {{"code_verifier", kVerifier}}), 400,
+                 R"({"error": "invalid_request", "error_description": "Invalid \"code_verifier\""})");
+    CHECK(status_of(mock.exchange(code)) == 200);  // refused, not spent
   }
 }
 
