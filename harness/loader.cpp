@@ -12,6 +12,7 @@
 
 #include <strings.h>
 
+#include "support/bounded_regex.hpp"
 #include "support/errors.hpp"
 #include "support/suggest.hpp"
 #include "support/text.hpp"
@@ -21,10 +22,11 @@ namespace {
 
 using support::YamlReader;
 
-const std::vector<std::string> top_level_keys = {"name", "about", "tags", "discord", "app", "steps", "skip", "timeout"};
+const std::vector<std::string> top_level_keys = {"name", "about", "tags", "discord", "app", "steps", "skip", "timeout",
+                                                   "browser_timeout"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
                                            "redirect_path", "redirect_uri", "scopes", "pkce",
-                                           "tunnel",        "tunnel_warning", "ready_timeout"};
+                                           "tunnel",        "tunnel_warning", "ready_timeout", "discord_timeout"};
 const std::vector<std::string> action_keys = {"open",  "consent", "replay", "forge_callback", "request", "clock",
                                               "tunnel", "app",    "fail",   "discord",        "wait"};
 const std::vector<std::string> tunnel_option_keys = {"update_app", "update_registration"};
@@ -286,9 +288,11 @@ class ScenarioLoader {
   void check_pattern(const YAML::Node& node, const std::string& raw) const {
     if (raw.rfind("re:", 0) != 0) return;
     try {
-      std::regex pattern(expand_in_regex(raw.substr(3), rules_->lookup(Section::steps)));
+      support::bounded_regex(expand_in_regex(raw.substr(3), rules_->lookup(Section::steps)));
     } catch (const std::regex_error& error) {
       reader_.fail(node, "invalid regular expression '" + raw.substr(3) + "': " + error.what());
+    } catch (const std::length_error& error) {
+      reader_.fail(node, std::string("regular expression too complex: ") + error.what());
     }
   }
 
@@ -324,6 +328,8 @@ class ScenarioLoader {
       if (scenario_.skip->empty()) reader_.fail(root["skip"], "'skip' takes the reason for skipping");
     }
     if (root["timeout"]) scenario_.timeout = positive_duration(root, "timeout", "the scenario");
+    if (root["browser_timeout"])
+      scenario_.browser_timeout = positive_duration(root, "browser_timeout", "the scenario");
   }
 
   // ---------------------------------------------------------------- app --
@@ -358,6 +364,7 @@ class ScenarioLoader {
       if (app.command.find_first_not_of(" \t") == std::string::npos)
         reader_.fail(node["command"], "'command' is empty");
       refuse("pkce", "configures the reference app; an app with 'kind: command' decides that itself");
+      refuse("discord_timeout", "configures the reference app; an app with 'kind: command' decides that itself");
       read_cwd(node);
     }
     if (node["login_path"]) app.login_path = path(node, "login_path", where);
@@ -385,6 +392,7 @@ class ScenarioLoader {
         reader_.fail(reader_.key_node(node, "tunnel_warning"), "'tunnel_warning' needs 'tunnel: ngrok'");
     }
     if (node["ready_timeout"]) app.ready_timeout = positive_duration(node, "ready_timeout", where);
+    if (node["discord_timeout"]) app.discord_timeout = positive_duration(node, "discord_timeout", where);
   }
 
   std::string path(const YAML::Node& map, const std::string& key, const std::string& where) const {

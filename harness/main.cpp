@@ -4,13 +4,19 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
+#include "harness/app_under_test.hpp"
 #include "harness/report.hpp"
 #include "harness/runner.hpp"
 #include "harness/suite.hpp"
 #include "support/errors.hpp"
+#include "support/duration.hpp"
+#include "support/signals.hpp"
 
 namespace {
 
@@ -23,6 +29,7 @@ struct Arguments {
   std::string junit, json, html;
   std::optional<std::uint64_t> seed;
   std::string shard;
+  std::string timeout;
 };
 
 harness::Selection selection_of(const Arguments& arguments) {
@@ -60,7 +67,32 @@ bool write_reports(const Arguments& arguments, const harness::RunSummary& summar
   return ok;
 }
 
+// Ctrl-C, a CI cancellation (SIGTERM) or a closed terminal (SIGHUP): the
+// apps are stopped, the reports say what had finished and what had not, and
+// the exit code says which signal (128 + its number). Allocated once and
+// never freed: the watcher thread may use it until the process ends.
+struct Interruption {
+  support::StopSignals signals;  // constructed before any thread starts
+  harness::RunProgress progress;
+  std::mutex finishing;  // whoever takes it first ends the run
+};
+
+[[noreturn]] void watch_for_signals(Interruption& interruption, const Arguments& arguments) {
+  const int signal_number = interruption.signals.wait();
+  std::lock_guard<std::mutex> lock(interruption.finishing);
+  const char* abbreviation = sigabbrev_np(signal_number);
+  const std::string name = std::string("SIG") + (abbreviation ? abbreviation : "?");
+  std::cerr << "\nharness: " << name << " received: stopping the apps and writing the reports" << std::endl;
+  const harness::RunSummary summary = interruption.progress.interrupted("the run was interrupted by " + name);
+  harness::stop_all_command_apps(harness::CommandAppOptions{}.stop_grace);
+  write_reports(arguments, summary);
+  std::cout << summary.closing_line() << " (interrupted by " << name << ")" << std::endl;
+  std::_Exit(128 + signal_number);
+}
+
 int run_command(const Arguments& arguments) {
+  auto* interruption = new Interruption;
+  std::thread([interruption, arguments] { watch_for_signals(*interruption, arguments); }).detach();
   check_report_path("--junit", arguments.junit);
   check_report_path("--json", arguments.json);
   check_report_path("--report", arguments.html);
@@ -68,6 +100,8 @@ int run_command(const Arguments& arguments) {
   if (!suite.ok()) {
     for (const auto& error : suite.errors) std::cerr << error << "\n\n";
     std::cerr << suite.errors.size() << " invalid file(s); nothing was run\n";
+    // A CI report publisher must show why nothing ran.
+    write_reports(arguments, harness::load_error_summary(suite));
     return static_cast<int>(support::ExitCode::invalid_input);
   }
   const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
@@ -77,12 +111,20 @@ int run_command(const Arguments& arguments) {
                               " scenarios loaded; `harness list` shows them)");
 
   harness::RunOptions options;
+  options.progress = &interruption->progress;
   options.jobs = arguments.jobs;
   options.world.seed = arguments.seed;
+  if (!arguments.timeout.empty()) {
+    auto limit = support::parse_duration(arguments.timeout);
+    if (!limit || limit->count() <= 0)
+      throw support::UsageError("--timeout " + arguments.timeout + ": expected a duration like 90s or 5m");
+    options.world.timeout = *limit;
+  }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   harness::RunSummary summary = harness::run_scenarios(selected, options, [](const harness::ScenarioResult& result) {
     std::cout << harness::console_report(result) << std::flush;
   });
+  interruption->finishing.lock();  // held until exit: a late signal changes nothing now
   const bool reports_written = write_reports(arguments, summary);
   std::cout << summary.closing_line() << std::endl;
   if (summary.count(harness::ScenarioResult::Outcome::failed) > 0) return static_cast<int>(support::ExitCode::failed);
@@ -108,6 +150,8 @@ int main(int argc, char** argv) {
   run->add_option("--report", arguments.html, "write a self-contained HTML report");
   run->add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
   run->add_option("--shard", arguments.shard, "run the I-th of N slices, e.g. 2/4");
+  run->add_option("--timeout", arguments.timeout,
+                  "time limit of each scenario without its own timeout: (default 60s)");
 
   CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");
   check->add_option("paths", arguments.paths, "scenario files or folders")->required();

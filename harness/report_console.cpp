@@ -32,12 +32,14 @@ std::string console_report(const ScenarioResult& result) {
   std::ostringstream out;
   const char* label = result.outcome == ScenarioResult::Outcome::passed    ? "PASS"
                       : result.outcome == ScenarioResult::Outcome::skipped ? "SKIP"
+                      : result.outcome == ScenarioResult::Outcome::error   ? "ERROR"
                                                                            : "FAIL";
   out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
   if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
     out << "  (" << result.skip_reason << ")";
   out << '\n';
-  if (result.outcome != ScenarioResult::Outcome::failed) return out.str();
+  if (result.outcome == ScenarioResult::Outcome::passed || result.outcome == ScenarioResult::Outcome::skipped)
+    return out.str();
 
   out << "      file: " << result.file << '\n';
   std::string previous_step;

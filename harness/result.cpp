@@ -8,6 +8,7 @@ std::string outcome_name(ScenarioResult::Outcome outcome) {
     case ScenarioResult::Outcome::passed: return "passed";
     case ScenarioResult::Outcome::failed: return "failed";
     case ScenarioResult::Outcome::skipped: return "skipped";
+    case ScenarioResult::Outcome::error: return "error";
   }
   return "failed";
 }
@@ -49,6 +50,8 @@ std::string RunSummary::closing_line() const {
                      std::to_string(count(ScenarioResult::Outcome::failed)) + " failed";
   int skipped = count(ScenarioResult::Outcome::skipped);
   if (skipped > 0) line += ", " + std::to_string(skipped) + " skipped";
+  int errors = count(ScenarioResult::Outcome::error);
+  if (errors > 0) line += ", " + std::to_string(errors) + (errors == 1 ? " error" : " errors");
   return line;
 }
 

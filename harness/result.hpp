@@ -24,7 +24,8 @@ struct Failure {
 };
 
 struct ScenarioResult {
-  enum class Outcome { passed, failed, skipped };
+  // error: not run to an end (the file did not load, the run was interrupted)
+  enum class Outcome { passed, failed, skipped, error };
 
   std::string name;
   std::string file;
@@ -46,7 +47,7 @@ struct RunSummary {
   std::vector<ScenarioResult> results;  // in suite order
   double duration_ms = 0;
   int count(ScenarioResult::Outcome outcome) const;
-  // "N passed, N failed" (", N skipped" when any was skipped).
+  // "N passed, N failed" (", N skipped", ", N errors" when any).
   std::string closing_line() const;
 };
 

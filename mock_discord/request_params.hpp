@@ -8,6 +8,7 @@
 #include <string>
 
 #include "support/url.hpp"
+#include "support/utf8.hpp"
 
 namespace httplib {
 struct Request;
@@ -49,6 +50,6 @@ StrictParams query_params(const httplib::Request& request);
 bool is_form_body(const httplib::Request& request);
 StrictParams form_params(const httplib::Request& request);
 
-bool valid_utf8(const std::string& text);
+using support::valid_utf8;
 
 }  // namespace mock_discord

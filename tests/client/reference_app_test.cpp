@@ -457,3 +457,19 @@ TEST_CASE("a wrong client secret: a misconfiguration page that does not show the
   CHECK_FALSE(contains(page.body, "wrong-secret"));
   for (const auto& line : f.log()) CHECK_FALSE(contains(line, "wrong-secret"));
 }
+
+TEST_CASE("a request body with a Content-Encoding is refused before it is inflated") {
+  AppFixture f;
+  // 132 bytes of gzip that inflate to 100,000: past the app's 64 KiB body limit.
+  const std::string gzipped("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xed\xc1\x31\x01\x00\x00\x00\xc2\xa0\xda\x8b\x6f\x0d\x0f\xa0\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x57\x03\x71\x11\x07\xfe\xa0\x86\x01\x00", 132);
+  httplib::Client http("127.0.0.1", f.app->port());
+  for (const std::string coding : {"gzip", "br", "deflate"}) {
+    INFO(coding);
+    auto answer = http.Post("/logout", {{"Content-Encoding", coding}}, gzipped, "application/x-www-form-urlencoded");
+    REQUIRE(answer);
+    CHECK(answer->status == 415);
+  }
+  auto plain = http.Post("/logout", {{"Content-Encoding", "identity"}}, "a=1", "application/x-www-form-urlencoded");
+  REQUIRE(plain);
+  CHECK(plain->status != 415);
+}

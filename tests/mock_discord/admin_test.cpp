@@ -205,3 +205,11 @@ TEST_CASE("admin: bodies sent as forms (curl -d) are read whole, far over 8 KiB"
   CHECK(mock.server.config().seed == 7);
   CHECK(mock.server.config().consent == mock_discord::ConsentMode::auto_approve);
 }
+
+TEST_CASE("admin: a non-UTF-8 query (?x=%FF) does not break the journal") {
+  MockFixture mock;
+  auto odd = mock.get("/api/v10/users/@me?x=%FF");
+  REQUIRE(odd);
+  auto journal = get_json(mock, "/_mock/journal");
+  CHECK(journal.dump().find("\xEF\xBF\xBD") != std::string::npos);
+}
