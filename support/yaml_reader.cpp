@@ -5,6 +5,9 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "support/errors.hpp"
 #include "support/suggest.hpp"
@@ -92,6 +95,53 @@ std::optional<std::size_t> second_document(const std::string& text) {
   return std::nullopt;
 }
 
+// Where the first node after the first document starts, if any. yaml-cpp's
+// Load() stops after one document and ignores the rest ("{a: 1}, b" loads
+// as {a: 1}), and its LoadAll() loops forever on that rest (found by
+// fuzz_mock_config), so the parser is asked for exactly one more document.
+class FirstContent : public YAML::EventHandler {
+ public:
+  YAML::Mark start = YAML::Mark::null_mark();
+  std::optional<YAML::Mark> mark;  // of the first node that is not an empty document's null
+  void OnDocumentStart(const YAML::Mark& at) override { start = at; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& at, YAML::anchor_t) override { note(at); }
+  void OnScalar(const YAML::Mark& at, const std::string&, YAML::anchor_t, const std::string&) override { note(at); }
+  void OnSequenceStart(const YAML::Mark& at, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(at);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& at, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(at);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& at) {
+    if (!mark) mark = at;
+  }
+};
+
+std::optional<YAML::Mark> content_after_first_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstContent first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
+  if (second.mark) return second.mark;
+  // An empty document ("---" and comments) adds nothing; stray text does.
+  std::istringstream rest(second.start.pos >= 0 ? text.substr(std::min<std::size_t>(text.size(), second.start.pos)) : "");
+  for (std::string line; std::getline(rest, line);) {
+    std::size_t first_char = line.find_first_not_of(" \t\r");
+    if (first_char == std::string::npos || line[first_char] == '#') continue;
+    const std::string marker = line.substr(first_char, 3);
+    const std::size_t after = line.find_first_not_of(" \t\r", first_char + 3);
+    if ((marker == "---" || marker == "...") && (after == std::string::npos || line[after] == '#')) continue;
+    return second.start;
+  }
+  return std::nullopt;
+}
+
 // yaml-cpp's messages in plain words, with what usually causes them.
 std::string plain_yaml_message(const std::string& message) {
   auto starts = [&](const char* prefix) { return message.rfind(prefix, 0) == 0; };
@@ -132,18 +182,17 @@ YamlReader::YamlReader(std::shared_ptr<const SourceText> source) : source_(std::
   const char* const second_document_message =
       "a second YAML document (after '---'): a file holds exactly one; put each in a file of its own";
   if (auto marker = second_document(text)) fail_at(mark_at(text, *marker), second_document_message);
-  std::vector<YAML::Node> documents;
+  std::optional<YAML::Mark> rest;
   try {
-    documents = YAML::LoadAll(text);
+    root_ = YAML::Load(text);
+    rest = content_after_first_document(text);
   } catch (const YAML::ParserException& error) {
     YAML::Mark tab = indentation_tab(text, error.mark.line);
     if (!tab.is_null())
       fail_at(tab, "a tab character in the indentation: YAML indents with spaces only");
     fail_at(error.mark, "invalid YAML: " + plain_yaml_message(error.msg));
   }
-  for (std::size_t i = 1; i < documents.size(); ++i)  // what the text scan could not see
-    if (!documents[i].IsNull()) fail(documents[i], second_document_message);
-  if (!documents.empty()) root_ = documents.front();
+  if (rest) fail_at(*rest, "unexpected content after the end of the document (a file holds exactly one YAML document)");
   check_duplicates(root_);
 }
 

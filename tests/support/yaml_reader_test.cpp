@@ -97,3 +97,11 @@ TEST_CASE("a binary or non-UTF-8 file names the byte and its line and column") {
   message = error_of([] { YamlReader::from_string("s.yaml", "body: \"\\udc00\"\n"); });
   CHECK_THAT(message, Catch::StartsWith("s.yaml:1:"));
 }
+
+TEST_CASE("content after the first document's end is an error, not ignored (and not a hang)") {
+  // Found by fuzz_mock_config: yaml-cpp's LoadAll() looped forever on it,
+  // and its Load() returned {path: /apateway} as if the rest were not there.
+  std::string message = error_of([] { YamlReader::from_string("s.yaml", "{path: /apateway}, headers"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:1:") && Catch::Contains("unexpected content after the end of the document"));
+  CHECK_THAT(error_of([] { YamlReader::from_string("s.yaml", "[1, 2] [3]\n"); }), Catch::Contains("unexpected content"));
+}
