@@ -76,7 +76,8 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout, const Tra
   auto deadline = Clock::now() + timeout;
   if (options.deadline) deadline = std::min(deadline, *options.deadline);
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    // Rounded up: a wait cut by the scenario's deadline must end at or after it.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     int ready = ::poll(&descriptor, 1, static_cast<int>(std::max<long long>(0, left.count())));
     if (ready > 0) return true;
     if (ready == 0) return false;
