@@ -126,6 +126,23 @@ void ReferenceApp::Impl::build_server() {
   http->set_socket_options(support::reuse_address_only);
   http->set_keep_alive_timeout(config.keep_alive_seconds);
   http->set_payload_max_length(64 * 1024);
+  // Meant to sit behind a public tunnel: slow clients get short read
+  // timeouts, and enough workers that a few of them cannot take them all.
+  http->set_read_timeout(std::chrono::seconds(2));
+  http->set_keep_alive_max_count(20);
+  http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // cpp-httplib inflates gzip and br request bodies with no bound (the
+  // 64 KiB limit holds for the compressed bytes only): the app takes none,
+  // refused before the body is read.
+  http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    for (std::size_t i = 0; i < req.get_header_value_count("Content-Encoding"); ++i) {
+      if (support::text::lower(support::text::trim(req.get_header_value("Content-Encoding", i))) == "identity") continue;
+      send_html(res, 415, message_page("Unsupported request", "Compressed request bodies are not accepted.", false));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http->set_default_headers({{"Cache-Control", "no-store"},
                             {"Referrer-Policy", "no-referrer"},
                             {"X-Content-Type-Options", "nosniff"},

@@ -41,7 +41,9 @@ std::optional<PendingLogin> Session::take_pending(const std::string& state) {
 }
 
 SessionStore::SessionStore(std::size_t max_sessions, std::chrono::seconds idle_timeout)
-    : max_sessions_(std::max<std::size_t>(1, max_sessions)), idle_timeout_(idle_timeout) {}
+    : max_sessions_(std::max<std::size_t>(2, max_sessions)),
+      max_anonymous_(max_sessions_ - max_sessions_ / 4),
+      idle_timeout_(idle_timeout) {}
 
 std::shared_ptr<Session> SessionStore::find(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -49,6 +51,7 @@ std::shared_ptr<Session> SessionStore::find(const std::string& id) {
   if (it == sessions_.end()) return nullptr;
   auto now = SteadyClock::now();
   if (now - it->second.last_seen > idle_timeout_) {
+    if (!it->second.signed_in) --anonymous_;
     sessions_.erase(it);
     return nullptr;
   }
@@ -62,7 +65,8 @@ std::pair<std::string, std::shared_ptr<Session>> SessionStore::create() {
   std::lock_guard<std::mutex> lock(mutex_);
   auto now = SteadyClock::now();
   evict_locked(now);
-  sessions_[id] = Entry{session, now};
+  sessions_[id] = Entry{session, now, false};
+  ++anonymous_;
   return {id, session};
 }
 
@@ -73,6 +77,8 @@ std::string SessionStore::rotate(const std::string& old_id) {
   if (it == sessions_.end()) return "";
   Entry entry = std::move(it->second);
   sessions_.erase(it);
+  if (!entry.signed_in) --anonymous_;
+  entry.signed_in = true;
   entry.last_seen = SteadyClock::now();
   sessions_[id] = std::move(entry);
   return id;
@@ -80,12 +86,16 @@ std::string SessionStore::rotate(const std::string& old_id) {
 
 void SessionStore::erase(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  if (!it->second.signed_in) --anonymous_;
+  sessions_.erase(it);
 }
 
 void SessionStore::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   sessions_.clear();
+  anonymous_ = 0;
 }
 
 std::size_t SessionStore::size() const {
@@ -93,16 +103,26 @@ std::size_t SessionStore::size() const {
   return sessions_.size();
 }
 
-// Makes room for one more: idle sessions go first, then the least recently seen.
+// Makes room for one more anonymous session: idle sessions go first, then
+// the least recently seen anonymous one; a signed-in session only when the
+// signed-in ones alone fill the store.
 void SessionStore::evict_locked(SteadyClock::time_point now) {
-  if (sessions_.size() < max_sessions_) return;
+  if (sessions_.size() < max_sessions_ && anonymous_ < max_anonymous_) return;
+  auto erase = [this](std::map<std::string, Entry>::iterator it) {
+    if (!it->second.signed_in) --anonymous_;
+    return sessions_.erase(it);
+  };
   for (auto it = sessions_.begin(); it != sessions_.end();)
-    it = now - it->second.last_seen > idle_timeout_ ? sessions_.erase(it) : std::next(it);
-  while (sessions_.size() >= max_sessions_) {
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_seen < b.second.last_seen;
-    });
-    sessions_.erase(oldest);
+    it = now - it->second.last_seen > idle_timeout_ ? erase(it) : std::next(it);
+  while (sessions_.size() >= max_sessions_ || anonymous_ >= max_anonymous_) {
+    auto oldest = sessions_.end();
+    for (int pass = 0; pass < 2 && oldest == sessions_.end(); ++pass)
+      for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+        if ((pass == 1 || !it->second.signed_in) &&
+            (oldest == sessions_.end() || it->second.last_seen < oldest->second.last_seen))
+          oldest = it;
+    if (oldest == sessions_.end()) break;
+    erase(oldest);
   }
 }
 

@@ -42,6 +42,9 @@ struct Session {
 
 class SessionStore {
  public:
+  // Anonymous sessions (a /login that has not come back yet) are bounded on
+  // their own, at three quarters of `max_sessions`, and evicted first:
+  // anybody can make them, so a flood of them must never sign a user out.
   explicit SessionStore(std::size_t max_sessions = 10000,
                         std::chrono::seconds idle_timeout = std::chrono::hours(24));
 
@@ -49,8 +52,8 @@ class SessionStore {
   std::shared_ptr<Session> find(const std::string& id);
   // A new, empty session and its id.
   std::pair<std::string, std::shared_ptr<Session>> create();
-  // Moves the session to a fresh id (after sign-in, against session fixation);
-  // returns the new id, or "" when `old_id` is unknown.
+  // Moves the session to a fresh id (after sign-in, against session fixation)
+  // and counts it as signed in; returns the new id, or "" when `old_id` is unknown.
   std::string rotate(const std::string& old_id);
   void erase(const std::string& id);
   void clear();
@@ -60,11 +63,14 @@ class SessionStore {
   struct Entry {
     std::shared_ptr<Session> session;
     std::chrono::steady_clock::time_point last_seen;
+    bool signed_in = false;  // rotated after a sign-in
   };
   void evict_locked(std::chrono::steady_clock::time_point now);
 
   mutable std::mutex mutex_;
   std::size_t max_sessions_;
+  std::size_t max_anonymous_;
+  std::size_t anonymous_ = 0;
   std::chrono::seconds idle_timeout_;
   std::map<std::string, Entry> sessions_;
 };

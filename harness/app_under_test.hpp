@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct AppSettings {
   bool pkce = false;          // the reference app only; a command reads DISCORD_PKCE if it cares
   std::string login_path = "/login";  // the reference app serves sign-in there
   std::chrono::milliseconds ready_timeout{10000};
+  // The reference app only: its connect and read timeout towards Discord.
+  std::optional<std::chrono::milliseconds> discord_timeout;
 };
 
 // The app did not come up: a scenario failure (the app's fault), not the
@@ -53,6 +56,9 @@ class AppUnderTest {
     start(settings);
   }
   virtual bool is_running() const = 0;
+  // How the app ended when it ended on its own ("was killed by signal
+  // SIGSEGV"), "" while it runs or when that is not known.
+  virtual std::string ended_how() const { return ""; }
   // The local port (0 before the first start); kept across restarts.
   virtual int port() const = 0;
   // Everything kept of what the app wrote (bounded), oldest first.
@@ -76,6 +82,9 @@ struct CommandAppOptions {
 };
 // Runs any program that follows the app contract.
 std::unique_ptr<AppUnderTest> make_command_app(CommandAppOptions options);
+// From any thread (an interrupted harness): every command app still running
+// gets SIGTERM, then SIGKILL for everything it started after `grace`.
+void stop_all_command_apps(std::chrono::milliseconds grace);
 
 // The most recent `limit` bytes of an app's output; thread-safe, since a
 // reader thread or the app's own threads write while the runner reads.

@@ -3,28 +3,32 @@
 // DISCORD_* variables, its stdout and stderr kept by a reader thread. Ready
 // when 127.0.0.1:$PORT accepts a connection; stopped with SIGTERM to the
 // whole group, then SIGKILL after the grace period, and always reaped.
+// The app runs under a supervisor (app_supervisor.cpp) that leads the group
+// and kills whatever the app started when the harness goes away, even by
+// SIGKILL; the supervisor tells the app's own wait status.
 //
 // PYTHONUNBUFFERED=1 is added (unless set) so that a Python app's output
 // reaches the report even when it is killed.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 
 #include <atomic>
-#include <cctype>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <algorithm>
 #include <thread>
 
 #include "harness/app_under_test.hpp"
 #include "support/text.hpp"
+#include "harness/app_supervisor.hpp"
 
 extern char** environ;
 
@@ -70,6 +74,50 @@ std::vector<std::string> child_environment(const AppSettings& settings, int port
   return strings;
 }
 
+// Every running app's supervisor, for stop_all_command_apps(): an
+// interrupted harness must not leave them behind.
+struct LiveApp {
+  pid_t supervisor;
+  int lifeline;
+};
+std::mutex live_apps_mutex;
+std::vector<LiveApp> live_apps;
+
+// Has the supervisor exited (all of the app's processes gone)? Leaves it
+// unreaped (WNOWAIT), so that its pid keeps naming the process group.
+bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  int result;
+  do {
+    result = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+  } while (result < 0 && errno == EINTR);
+  return result == 0 && info.si_pid == pid;
+}
+
+bool all_exited(const std::vector<LiveApp>& apps) {
+  return std::all_of(apps.begin(), apps.end(), [](const LiveApp& app) { return has_exited(app.supervisor); });
+}
+
+void wait_until_all_exited(const std::vector<LiveApp>& apps, Clock::time_point deadline) {
+  while (!all_exited(apps) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// SIGTERM to the group (the supervisor passes it on to children that left
+// the group); after `grace`, the lifeline is cut: the supervisor kills every
+// descendant with SIGKILL and exits; a supervisor that does not is killed.
+// Returns whether all had exited within the grace period.
+bool terminate(const std::vector<LiveApp>& apps, std::chrono::milliseconds grace) {
+  for (const LiveApp& app : apps)
+    if (!has_exited(app.supervisor)) ::kill(-app.supervisor, SIGTERM);
+  wait_until_all_exited(apps, Clock::now() + grace);
+  if (all_exited(apps)) return true;
+  for (const LiveApp& app : apps)
+    if (!has_exited(app.supervisor)) ::shutdown(app.lifeline, SHUT_WR);  // still readable: the app's status comes back
+  wait_until_all_exited(apps, Clock::now() + std::chrono::seconds(2));
+  for (const LiveApp& app : apps) ::kill(-app.supervisor, SIGKILL);
+  return false;
+}
+
 class CommandApp : public AppUnderTest {
  public:
   explicit CommandApp(CommandAppOptions options) : options_(std::move(options)), output_(options_.output_limit) {}
@@ -86,70 +134,58 @@ class CommandApp : public AppUnderTest {
 
   void stop() override {
     if (pid_ <= 0) return;
+    {
+      // Waits while stop_all_command_apps() is stopping this app.
+      std::lock_guard<std::mutex> lock(live_apps_mutex);
+      live_apps.erase(std::remove_if(live_apps.begin(), live_apps.end(),
+                                     [this](const LiveApp& app) { return app.supervisor == pid_; }),
+                      live_apps.end());
+    }
     // `sh -c` may leave the real app as a child that outlives the shell on
-    // SIGTERM: the grace period waits for the whole group, not just its leader.
-    bool exited = leader_exited() && !group_has_live_members();
-    if (!exited) {
-      ::kill(-pid_, SIGTERM);
-      auto deadline = Clock::now() + options_.stop_grace;
-      while (!(exited = leader_exited() && !group_has_live_members()) && Clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // SIGTERM: the supervisor exits only once every process of the app has.
+    const bool exited = has_exited(pid_) || terminate({{pid_, lifeline_}}, options_.stop_grace);
+    int supervisor_status = 0;
+    while (::waitpid(pid_, &supervisor_status, 0) < 0 && errno == EINTR) {
     }
-    // The leader is a zombie or still running: its pid still names the
-    // group, so this reaches only our processes.
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    const int status = app_status().value_or(supervisor_status);
     pid_ = -1;
     stop_reading_ = true;
     if (reader_.joinable()) reader_.join();  // everything the app wrote comes before our last word
     ::close(output_fd_);
     output_fd_ = -1;
+    ::close(lifeline_);
+    lifeline_ = -1;
+    app_status_.reset();
     output_.append("[harness] the app " + describe_wait_status(status) +
                    (exited ? "" : " after " + std::to_string(options_.stop_grace.count()) + "ms without exiting on SIGTERM") +
                    "\n");
   }
 
-  bool is_running() const override { return pid_ > 0 && !leader_exited(); }
+  bool is_running() const override { return pid_ > 0 && !app_status() && !has_exited(pid_); }
+  // Asked after a failed step: an app that just crashed may be a moment
+  // ahead of its supervisor's report, so that report is waited for briefly.
+  std::string ended_how() const override {
+    if (pid_ <= 0) return "";
+    if (!app_status()) {
+      pollfd watch{lifeline_, POLLIN, 0};
+      ::poll(&watch, 1, 200);
+    }
+    auto status = app_status();
+    return status ? describe_wait_status(*status) : "";
+  }
   int port() const override { return port_; }
   std::string output() const override { return output_.text(); }
   std::string describe() const override { return "command `" + options_.command + "`"; }
 
  private:
-  // Whether a process of the app's group other than a zombie still runs
-  // (read from /proc: a zombie leader still answers kill(-pgid, 0)).
-  bool group_has_live_members() const {
-    namespace fs = std::filesystem;
-    std::error_code error;
-    for (fs::directory_iterator it("/proc", fs::directory_options::skip_permission_denied, error), end;
-         !error && it != end; it.increment(error)) {
-      const fs::directory_entry& entry = *it;
-      const std::string name = entry.path().filename().string();
-      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-      std::ifstream stat(entry.path() / "stat");
-      std::string line;
-      if (!std::getline(stat, line)) continue;
-      // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after the last ')'.
-      std::size_t close = line.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream fields(line.substr(close + 1));
-      char state = 0;
-      long parent = 0, group = 0;
-      if (fields >> state >> parent >> group && group == pid_ && state != 'Z') return true;
+  // The app's own wait status, once the supervisor has sent it.
+  std::optional<int> app_status() const {
+    if (!app_status_ && lifeline_ >= 0) {
+      int status = 0;
+      if (::recv(lifeline_, &status, sizeof status, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof status))
+        app_status_ = status;
     }
-    return false;
-  }
-
-  // Has the process exited? Leaves it unreaped (WNOWAIT), so that its pid
-  // keeps naming the process group until stop() reaps it.
-  bool leader_exited() const {
-    siginfo_t info{};
-    int result;
-    do {
-      result = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
-    } while (result < 0 && errno == EINTR);
-    return result == 0 && info.si_pid == pid_;
+    return app_status_;
   }
 
   void spawn(const AppSettings& settings) {
@@ -164,48 +200,30 @@ class CommandApp : public AppUnderTest {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
       throw support::SystemError(std::string("cannot create a pipe for the app's output: ") + std::strerror(errno));
-    pid_t pid = ::fork();
-    if (pid < 0) {
+    int lifeline_fds[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, lifeline_fds) != 0) {
       int error = errno;
       ::close(pipe_fds[0]);
       ::close(pipe_fds[1]);
+      throw support::SystemError(std::string("cannot create the app's lifeline: ") + std::strerror(error));
+    }
+    std::lock_guard<std::mutex> lock(live_apps_mutex);  // registered before an interruption can miss it
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      int error = errno;
+      for (int fd : {pipe_fds[0], pipe_fds[1], lifeline_fds[0], lifeline_fds[1]}) ::close(fd);
       throw support::SystemError(std::string("cannot fork the app: ") + std::strerror(error));
     }
-    if (pid == 0) exec_child(pipe_fds[1], cwd, argv, envp.data());
+    if (pid == 0) supervise_app(lifeline_fds[1], pipe_fds[1], cwd, argv, envp.data());
     ::setpgid(pid, pid);  // also done by the child: whichever runs first wins the race
     ::close(pipe_fds[1]);
+    ::close(lifeline_fds[1]);
     pid_ = pid;
+    lifeline_ = lifeline_fds[0];
+    live_apps.push_back({pid_, lifeline_});
     output_fd_ = pipe_fds[0];
     stop_reading_ = false;
     reader_ = std::thread([this] { read_output(); });
-  }
-
-  // In the child: async-signal-safe calls only.
-  [[noreturn]] static void exec_child(int output_fd, const char* cwd, char** argv, char** envp) {
-    ::setpgid(0, 0);
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (int signal_number : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) ::sigaction(signal_number, &default_action, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(output_fd, STDOUT_FILENO);
-    ::dup2(output_fd, STDERR_FILENO);
-    if (cwd && ::chdir(cwd) != 0) {
-      const char message[] = "[harness] cannot enter the app's working directory ";
-      ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-      ignored = ::write(STDERR_FILENO, cwd, std::strlen(cwd));
-      ignored = ::write(STDERR_FILENO, "\n", 1);
-      (void)ignored;
-      ::_exit(127);
-    }
-    ::execve(argv[0], argv, envp);
-    const char message[] = "[harness] cannot execute /bin/sh\n";
-    ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-    (void)ignored;
-    ::_exit(127);
   }
 
   // Until end of file, or until stop() has reaped the app and nothing more
@@ -230,7 +248,7 @@ class CommandApp : public AppUnderTest {
   void wait_until_ready(std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
     for (;;) {
-      if (leader_exited()) {
+      if (!is_running()) {
         stop();
         throw AppStartError("the app " + describe() + " ended before listening on 127.0.0.1:" +
                             std::to_string(port_) + "; its output:\n" + output_tail());
@@ -251,11 +269,18 @@ class CommandApp : public AppUnderTest {
   int port_ = 0;
   pid_t pid_ = -1;
   int output_fd_ = -1;
+  int lifeline_ = -1;
+  mutable std::optional<int> app_status_;
   std::atomic<bool> stop_reading_{false};
   std::thread reader_;
 };
 
 }  // namespace
+
+void stop_all_command_apps(std::chrono::milliseconds grace) {
+  std::lock_guard<std::mutex> lock(live_apps_mutex);
+  terminate(live_apps, grace);
+}
 
 std::unique_ptr<AppUnderTest> make_command_app(CommandAppOptions options) {
   return std::make_unique<CommandApp>(std::move(options));

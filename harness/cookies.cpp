@@ -144,7 +144,12 @@ std::optional<TimePoint> parse_cookie_date(const std::string& text) {
   broken.tm_hour = hour;
   broken.tm_min = minute;
   broken.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&broken));
+  // Year 9999 does not fit the clock's nanoseconds (they end in 2262): such a
+  // date is "as late as can be", and cap_expiry() makes it 400 days.
+  const std::time_t seconds = timegm(&broken);
+  constexpr auto last_second = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch());
+  if (seconds >= last_second.count()) return TimePoint::max();
+  return std::chrono::system_clock::from_time_t(seconds);
 }
 
 bool is_secure_origin(const support::Url& url) {
@@ -200,7 +205,9 @@ ParsedCookie parse_set_cookie(const std::string& header_value, const support::Ur
       if (!well_formed) continue;
       bool negative = value[0] == '-';
       std::string digits = value.substr(negative ? 1 : 0);
-      long long seconds = digits.size() > 12 ? 999999999999LL : std::stoll(digits);
+      // Capped before it is added to `now`: Max-Age=9300000000 would overflow.
+      const long long longest = std::chrono::duration_cast<std::chrono::seconds>(kMaxLifetime).count();
+      long long seconds = digits.size() > 12 ? longest : std::min(std::stoll(digits), longest);
       max_age_expiry = negative || seconds == 0 ? TimePoint::min() : *cap_expiry(now + std::chrono::seconds(seconds), now);
     } else if (name == "domain") {
       if (value.empty()) continue;

@@ -70,12 +70,14 @@ struct Socket {
   }
 };
 
-// Waits for `events` on fd; false on timeout.
-bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
+// Waits for `events` on fd; false on timeout or at the scenario's deadline.
+bool wait_for(int fd, short events, std::chrono::milliseconds timeout, const TransportOptions& options) {
   pollfd descriptor{fd, events, 0};
   auto deadline = Clock::now() + timeout;
+  if (options.deadline) deadline = std::min(deadline, *options.deadline);
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    // Rounded up: a wait cut by the scenario's deadline must end at or after it.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     int ready = ::poll(&descriptor, 1, static_cast<int>(std::max<long long>(0, left.count())));
     if (ready > 0) return true;
     if (ready == 0) return false;
@@ -108,7 +110,7 @@ HttpResult send_to_local_port(const HttpRequest& request, int port, const Transp
   if (::connect(socket.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     if (errno != EINPROGRESS)
       return failure(Kind::connection_refused, "ERR_CONNECTION_REFUSED", where + " refused the connection");
-    if (!wait_for(socket.fd, POLLOUT, options.connect_timeout))
+    if (!wait_for(socket.fd, POLLOUT, options.connect_timeout, options))
       return failure(Kind::timed_out, "ERR_CONNECTION_TIMED_OUT", "connecting to " + where + " timed out");
     int error = 0;
     socklen_t length = sizeof error;
@@ -122,7 +124,7 @@ HttpResult send_to_local_port(const HttpRequest& request, int port, const Transp
   // a failed write is only an error when no answer follows.
   bool write_failed = false;
   for (std::size_t sent = 0; sent < bytes.size() && !write_failed;) {
-    if (!wait_for(socket.fd, POLLOUT, options.write_timeout))
+    if (!wait_for(socket.fd, POLLOUT, options.write_timeout, options))
       return failure(Kind::timed_out, "ERR_TIMED_OUT", where + " did not take the request within " +
                                                            std::to_string(options.write_timeout.count()) + "ms");
     ssize_t count = ::send(socket.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -133,9 +135,11 @@ HttpResult send_to_local_port(const HttpRequest& request, int port, const Transp
   ResponseParser parser(request.method == "HEAD");
   char chunk[16384];
   while (parser.state() == ResponseParser::State::incomplete) {
-    if (!wait_for(socket.fd, POLLIN, options.read_timeout))
+    if (!wait_for(socket.fd, POLLIN, options.read_timeout, options))
       return failure(Kind::timed_out, "ERR_TIMED_OUT",
-                     where + " sent no complete answer within " + std::to_string(options.read_timeout.count()) + "ms");
+                     options.deadline && Clock::now() >= *options.deadline
+                         ? where + " sent no complete answer before the scenario's time limit"
+                         : where + " sent no complete answer within " + std::to_string(options.read_timeout.count()) + "ms");
     ssize_t count = ::recv(socket.fd, chunk, sizeof chunk, 0);
     if (count > 0) {
       parser.feed(chunk, static_cast<std::size_t>(count));

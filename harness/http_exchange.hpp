@@ -92,6 +92,8 @@ struct TransportOptions {
   // Generous by default: a browser waits for an app that waits for Discord.
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{5000};
+  // The scenario's time limit: no wait goes past it, whatever the timeouts.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // Sends `request` to 127.0.0.1:port over plain HTTP/1.1, whatever host the

@@ -200,7 +200,14 @@ ResponseParser::State ResponseParser::advance_chunked() {
   for (;;) {
     std::string size_line;
     std::size_t data_start = line_end(buffer_, 0, size_line);
-    if (data_start == std::string::npos) return state_;
+    // A size line is a few hex digits and maybe an extension: one without
+    // an end in sight is not waited for (it was 300 MB and 166 s).
+    if (data_start == std::string::npos) {
+      if (buffer_.size() > max_chunk_line_bytes)
+        return fail("ERR_INVALID_CHUNKED_ENCODING", "a chunk size line longer than " +
+                                                        std::to_string(max_chunk_line_bytes) + " bytes");
+      return state_;
+    }
     std::string size_text = trim(size_line.substr(0, size_line.find(';')));
     if (size_text.empty() || size_text.size() > 15 ||
         !std::all_of(size_text.begin(), size_text.end(), [](unsigned char c) { return std::isxdigit(c); }))
@@ -211,7 +218,11 @@ ResponseParser::State ResponseParser::advance_chunked() {
       std::string trailer;
       for (std::size_t pos = data_start;;) {
         std::size_t next = line_end(buffer_, pos, trailer);
-        if (next == std::string::npos) return state_;
+        if (next == std::string::npos) {
+          if (buffer_.size() - data_start > max_trailer_bytes)
+            return fail("ERR_INVALID_CHUNKED_ENCODING", "trailers longer than " + std::to_string(max_trailer_bytes) + " bytes");
+          return state_;
+        }
         if (trailer.empty()) {
           buffer_.clear();
           return state_ = State::complete;

@@ -49,6 +49,8 @@ class ResponseParser {
 
   static constexpr std::size_t max_head_bytes = 64 * 1024;
   static constexpr std::size_t max_body_bytes = 64 * 1024 * 1024;
+  static constexpr std::size_t max_chunk_line_bytes = 4096;
+  static constexpr std::size_t max_trailer_bytes = 64 * 1024;
 
  private:
   enum class Body { none, length, chunked, until_close };

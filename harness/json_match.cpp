@@ -1,6 +1,8 @@
 // Subset matching of JSON documents for `json:` expectations.
 #include "harness/json_match.hpp"
 
+#include "support/bounded_regex.hpp"
+
 #include <regex>
 #include <stdexcept>
 
@@ -65,7 +67,7 @@ bool matches_expected_text(const std::string& expected, const std::string& value
   if (value.size() > max_regex_subject)
     throw std::length_error("a value of " + std::to_string(value.size()) + " bytes is too long to match a re: pattern (at most " +
                             std::to_string(max_regex_subject) + ")");
-  return std::regex_match(value, std::regex(expected.substr(3)));
+  return std::regex_match(value, support::bounded_regex(expected.substr(3)));
 }
 
 }  // namespace harness

@@ -13,6 +13,7 @@
 
 #include <strings.h>
 
+#include "support/bounded_regex.hpp"
 #include "support/errors.hpp"
 #include "support/suggest.hpp"
 #include "support/text.hpp"
@@ -23,13 +24,13 @@ namespace {
 using support::YamlReader;
 
 const std::vector<std::string> top_level_keys = {"name", "about", "tags",    "discord", "app",
-                                                 "steps", "skip",  "timeout", "requires"};
+                                                 "steps", "skip",  "timeout", "browser_timeout", "requires"};
 // What `requires:` may ask of the app under test (app: keys of the same name).
 const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
                                            "redirect_path", "redirect_uri", "scopes", "pkce",
                                            "tunnel",        "tunnel_warning", "ready_timeout", "user_page",
-                                           "refreshes"};
+                                           "refreshes",     "discord_timeout"};
 const std::vector<std::string> action_keys = {"open",  "consent", "replay", "forge_callback", "request", "clock",
                                               "tunnel", "app",    "fail",   "discord",        "wait",    "submit",
                                               "follow"};
@@ -301,9 +302,11 @@ class ScenarioLoader {
   void check_pattern(const YAML::Node& node, const std::string& raw) const {
     if (raw.rfind("re:", 0) != 0) return;
     try {
-      std::regex pattern(expand_in_regex(raw.substr(3), rules_->lookup(Section::steps)));
+      support::bounded_regex(expand_in_regex(raw.substr(3), rules_->lookup(Section::steps)));
     } catch (const std::regex_error& error) {
       reader_.fail(node, "invalid regular expression '" + raw.substr(3) + "': " + error.what());
+    } catch (const std::length_error& error) {
+      reader_.fail(node, std::string("regular expression too complex: ") + error.what());
     }
   }
 
@@ -349,6 +352,8 @@ class ScenarioLoader {
                                                                 one_of(app_capabilities) + support::did_you_mean(need, app_capabilities));
       }
     }
+    if (root["browser_timeout"])
+      scenario_.browser_timeout = positive_duration(root, "browser_timeout", "the scenario");
   }
 
   // ---------------------------------------------------------------- app --
@@ -383,6 +388,7 @@ class ScenarioLoader {
       if (app.command.find_first_not_of(" \t") == std::string::npos)
         reader_.fail(node["command"], "'command' is empty");
       refuse("pkce", "configures the reference app; an app with 'kind: command' decides that itself");
+      refuse("discord_timeout", "configures the reference app; an app with 'kind: command' decides that itself");
       read_cwd(node);
     }
     if (node["login_path"]) app.login_path = path(node, "login_path", where);
@@ -413,6 +419,7 @@ class ScenarioLoader {
         reader_.fail(reader_.key_node(node, "tunnel_warning"), "'tunnel_warning' needs 'tunnel: ngrok'");
     }
     if (node["ready_timeout"]) app.ready_timeout = positive_duration(node, "ready_timeout", where);
+    if (node["discord_timeout"]) app.discord_timeout = positive_duration(node, "discord_timeout", where);
   }
 
   std::string path(const YAML::Node& map, const std::string& key, const std::string& where) const {

@@ -5,15 +5,21 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "harness/app_contract.hpp"
+#include "harness/app_under_test.hpp"
 #include "harness/report.hpp"
 #include "harness/report_card.hpp"
 #include "harness/runner.hpp"
 #include "harness/suite.hpp"
+#include "support/duration.hpp"
 #include "support/errors.hpp"
+#include "support/signals.hpp"
 
 namespace {
 
@@ -26,6 +32,7 @@ struct Arguments {
   std::string junit, json, html;
   std::optional<std::uint64_t> seed;
   std::string shard;
+  std::string timeout;
   harness::AppFlagText app_flags;
 };
 
@@ -64,9 +71,36 @@ bool write_reports(const Arguments& arguments, const harness::RunSummary& summar
   return ok;
 }
 
-// Runs the selected scenarios, printing each result as it comes; nullopt
-// when the suite does not load (the errors are printed).
-std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool print_results) {
+// Ctrl-C, a CI cancellation (SIGTERM) or a closed terminal (SIGHUP): the
+// apps are stopped, the reports say what had finished and what had not, and
+// the exit code says which signal (128 + its number). Allocated once and
+// never freed: the watcher thread may use it until the process ends.
+struct Interruption {
+  support::StopSignals signals;  // constructed before any thread starts
+  harness::RunProgress progress;
+  std::mutex finishing;  // whoever takes it first ends the run
+};
+
+[[noreturn]] void watch_for_signals(Interruption& interruption, const Arguments& arguments) {
+  const int signal_number = interruption.signals.wait();
+  std::lock_guard<std::mutex> lock(interruption.finishing);
+  const char* abbreviation = sigabbrev_np(signal_number);
+  const std::string name = std::string("SIG") + (abbreviation ? abbreviation : "?");
+  std::cerr << "\nharness: " << name << " received: stopping the apps and writing the reports" << std::endl;
+  const harness::RunSummary summary = interruption.progress.interrupted("the run was interrupted by " + name);
+  harness::stop_all_command_apps(harness::CommandAppOptions{}.stop_grace);
+  write_reports(arguments, summary);
+  std::cout << summary.closing_line() << " (interrupted by " << name << ")" << std::endl;
+  std::_Exit(128 + signal_number);
+}
+
+// Runs the selected scenarios, printing each result as it comes, and writes
+// the reports; nullopt when the suite does not load (the errors are printed,
+// and the reports show them). `reports_written` says whether every report
+// could be written.
+std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool print_results, bool& reports_written) {
+  auto* interruption = new Interruption;
+  std::thread([interruption, arguments] { watch_for_signals(*interruption, arguments); }).detach();
   check_report_path("--junit", arguments.junit);
   check_report_path("--json", arguments.json);
   check_report_path("--report", arguments.html);
@@ -74,6 +108,8 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   if (!suite.ok()) {
     for (const auto& error : suite.errors) std::cerr << error << "\n\n";
     std::cerr << suite.errors.size() << " invalid file(s); nothing was run\n";
+    // A CI report publisher must show why nothing ran.
+    write_reports(arguments, harness::load_error_summary(suite));
     return std::nullopt;
   }
   const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
@@ -83,19 +119,29 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
                               " scenarios loaded; `harness list` shows them)");
 
   harness::RunOptions options;
+  options.progress = &interruption->progress;
   options.jobs = arguments.jobs;
   options.world.seed = arguments.seed;
+  if (!arguments.timeout.empty()) {
+    auto limit = support::parse_duration(arguments.timeout);
+    if (!limit || limit->count() <= 0)
+      throw support::UsageError("--timeout " + arguments.timeout + ": expected a duration like 90s or 5m");
+    options.world.timeout = *limit;
+  }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
-  return harness::run_scenarios(selected, options, [print_results](const harness::ScenarioResult& result) {
+  harness::RunSummary summary = harness::run_scenarios(selected, options, [print_results](const harness::ScenarioResult& result) {
     if (print_results) std::cout << harness::console_report(result) << std::flush;
   });
+  interruption->finishing.lock();  // held until exit: a late signal changes nothing now
+  reports_written = write_reports(arguments, summary);
+  return summary;
 }
 
 int run_command(const Arguments& arguments) {
-  auto summary = run_suite(arguments, true);
+  bool reports_written = false;
+  auto summary = run_suite(arguments, true, reports_written);
   if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
-  const bool reports_written = write_reports(arguments, *summary);
   std::cout << summary->closing_line() << std::endl;
   if (summary->count(harness::ScenarioResult::Outcome::failed) > 0) return static_cast<int>(support::ExitCode::failed);
   return reports_written ? 0 : static_cast<int>(support::ExitCode::system);
@@ -107,9 +153,9 @@ int check_app_command(Arguments arguments) {
   if (!std::filesystem::exists(arguments.paths.front()))
     throw support::UsageError("the apps suite " + arguments.paths.front() +
                               " does not exist: run from the project's folder or give --suite");
-  auto summary = run_suite(arguments, false);
+  bool reports_written = false;
+  auto summary = run_suite(arguments, false, reports_written);
   if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
-  const bool reports_written = write_reports(arguments, *summary);
   const harness::ReportCard card = harness::grade_results(*summary);
   const std::string app = arguments.app_command.empty() ? "the reference app" : "`" + arguments.app_command + "`";
   std::cout << harness::render_report_card(card, *summary, app) << std::endl;
@@ -127,6 +173,8 @@ void add_run_options(CLI::App& command, Arguments& arguments) {
   command.add_option("--json", arguments.json, "write a JSON report");
   command.add_option("--report", arguments.html, "write a self-contained HTML report");
   command.add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
+  command.add_option("--timeout", arguments.timeout,
+                     "time limit of each scenario without its own timeout: (default 60s)");
 }
 
 int main(int argc, char** argv) {

@@ -24,6 +24,10 @@ client::AppConfig reference_config(const AppSettings& settings, int port) {
   config.oauth.authorize_url = settings.authorize_url;
   config.oauth.token_url = settings.token_url;
   config.oauth.api_base = settings.api_base;
+  if (settings.discord_timeout) {
+    config.oauth.transport.connect_timeout = *settings.discord_timeout;
+    config.oauth.transport.read_timeout = *settings.discord_timeout;
+  }
   return config;
 }
 

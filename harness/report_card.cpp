@@ -52,7 +52,8 @@ ReportCard grade_results(const RunSummary& summary) {
         break;
       }
     const std::string verdict = result.verdict();
-    if (verdict == "fail") ++concern->failed, ++card.failed;
+    // A check that could not run (interrupted, did not load) proves nothing: it counts as failed.
+    if (verdict == "fail" || verdict == "error") ++concern->failed, ++card.failed;
     if (verdict == "warn") ++concern->warned, ++card.warned;
     if (verdict == "pass") ++concern->passed;
     if (verdict == "skip") ++concern->skipped;
@@ -79,7 +80,7 @@ std::string render_report_card(const ReportCard& card, const RunSummary& summary
       << " with warnings, of " << summary.results.size() << " checks)\n";
   bool heading = false;
   for (const ScenarioResult& result : summary.results) {
-    if (result.verdict() != "fail") continue;
+    if (result.verdict() != "fail" && result.verdict() != "error") continue;
     if (!heading) out << "\nFailures (someone could be harmed: fix these first):\n", heading = true;
     out << "  FAIL " << finding(result, result.failures) << '\n';
   }

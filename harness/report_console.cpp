@@ -50,7 +50,11 @@ void failure_lines(std::ostringstream& out, const std::vector<Failure>& failures
 std::string console_report(const ScenarioResult& result) {
   std::ostringstream out;
   const std::string verdict = result.verdict();
-  const char* label = verdict == "pass" ? "PASS" : verdict == "skip" ? "SKIP" : verdict == "warn" ? "WARN" : "FAIL";
+  const char* label = verdict == "pass"    ? "PASS"
+                      : verdict == "skip"  ? "SKIP"
+                      : verdict == "warn"  ? "WARN"
+                      : verdict == "error" ? "ERROR"
+                                           : "FAIL";
   out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
   if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
     out << "  (" << result.skip_reason << ")";
@@ -60,7 +64,8 @@ std::string console_report(const ScenarioResult& result) {
     failure_lines(out, result.warnings);
     return out.str();
   }
-  if (result.outcome != ScenarioResult::Outcome::failed) return out.str();
+  if (result.outcome != ScenarioResult::Outcome::failed && result.outcome != ScenarioResult::Outcome::error)
+    return out.str();
 
   out << "      file: " << result.file << '\n';
   failure_lines(out, result.failures);

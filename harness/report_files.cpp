@@ -6,15 +6,18 @@
 #include "harness/report.hpp"
 #include "support/errors.hpp"
 #include "support/html.hpp"
+#include "support/utf8.hpp"
 
 namespace harness {
 namespace {
 
-// XML 1.0 forbids most control characters, and bodies can hold anything.
+// XML 1.0 forbids most control characters and invalid UTF-8, and bodies
+// (or a journaled `?x=%FF`) can hold anything.
 std::string xml_text(const std::string& text) {
   std::string clean;
   clean.reserve(text.size());
-  for (unsigned char c : text) clean += (c < 0x20 && c != '\n' && c != '\t') ? '?' : static_cast<char>(c);
+  for (unsigned char c : support::to_valid_utf8(text))
+    clean += (c < 0x20 && c != '\n' && c != '\t') ? '?' : static_cast<char>(c);
   return support::html_escape(clean);
 }
 
@@ -43,12 +46,12 @@ void write_report_file(const std::string& path, const std::string& content) {
 void write_junit_report(const std::string& path, const RunSummary& summary) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites tests=\"" << summary.results.size() << "\" failures=\""
-      << summary.count(ScenarioResult::Outcome::failed) << "\" skipped=\""
-      << summary.count(ScenarioResult::Outcome::skipped) << "\" time=\"" << seconds(summary.duration_ms) << "\">\n";
-  out << "  <testsuite name=\"scenarios\" tests=\"" << summary.results.size() << "\" failures=\""
-      << summary.count(ScenarioResult::Outcome::failed) << "\" skipped=\""
-      << summary.count(ScenarioResult::Outcome::skipped) << "\" time=\"" << seconds(summary.duration_ms) << "\">\n";
+  std::ostringstream counts;
+  counts << "tests=\"" << summary.results.size() << "\" failures=\"" << summary.count(ScenarioResult::Outcome::failed)
+         << "\" errors=\"" << summary.count(ScenarioResult::Outcome::error) << "\" skipped=\""
+         << summary.count(ScenarioResult::Outcome::skipped) << "\" time=\"" << seconds(summary.duration_ms) << "\"";
+  out << "<testsuites " << counts.str() << ">\n";
+  out << "  <testsuite name=\"scenarios\" " << counts.str() << ">\n";
   for (const auto& result : summary.results) {
     out << "    <testcase classname=\"" << xml_text(result.file) << "\" name=\"" << xml_text(result.name)
         << "\" time=\"" << seconds(result.duration_ms) << "\"";
@@ -66,8 +69,9 @@ void write_junit_report(const std::string& path, const RunSummary& summary) {
       out << "      <skipped message=\"" << xml_text(result.skip_reason) << "\"/>\n";
     } else {
       const std::string message = result.failures.empty() ? "failed" : result.failures.front().message;
-      out << "      <failure message=\"" << xml_text(message) << "\">" << xml_text(console_report(result))
-          << "</failure>\n";
+      const char* element = result.outcome == ScenarioResult::Outcome::error ? "error" : "failure";
+      out << "      <" << element << " message=\"" << xml_text(message) << "\">" << xml_text(console_report(result))
+          << "</" << element << ">\n";
       std::string trace_text;
       for (const auto& event : result.trace) trace_text += event.to_line() + "\n";
       out << "      <system-out>" << xml_text(trace_text) << "</system-out>\n";
@@ -84,6 +88,7 @@ void write_json_report(const std::string& path, const RunSummary& summary) {
   nlohmann::json document = {{"passed", summary.count(ScenarioResult::Outcome::passed)},
                              {"failed", summary.count(ScenarioResult::Outcome::failed)},
                              {"skipped", summary.count(ScenarioResult::Outcome::skipped)},
+                             {"errors", summary.count(ScenarioResult::Outcome::error)},
                              {"duration_ms", summary.duration_ms},
                              {"scenarios", scenarios}};
   // Bodies may hold invalid UTF-8: replace rather than throw and lose the report.

@@ -73,7 +73,7 @@ void write_html_report(const std::string& path, const RunSummary& summary) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Scenario report</title><style>"
        << "body{font-family:sans-serif;margin:2em;color:#222}"
-       << ".passed{color:#1e8449}.failed{color:#c0392b}.skipped{color:#7f8c8d}"
+       << ".passed{color:#1e8449}.failed{color:#c0392b}.skipped{color:#7f8c8d}.error{color:#8e44ad}"
        << "details{border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.5em}"
        << "summary{cursor:pointer;font-weight:bold}pre{background:#f7f7f7;padding:.5em;overflow:auto}"
        << "</style></head><body>\n";
@@ -81,10 +81,11 @@ void write_html_report(const std::string& path, const RunSummary& summary) {
        << static_cast<long long>(summary.duration_ms) << " ms</p>\n";
   for (const auto& result : summary.results) {
     const std::string outcome = outcome_name(result.outcome);
-    html << "<details" << (result.outcome == ScenarioResult::Outcome::failed ? " open" : "") << "><summary class=\""
+    const bool bad = result.outcome == ScenarioResult::Outcome::failed || result.outcome == ScenarioResult::Outcome::error;
+    html << "<details" << (bad ? " open" : "") << "><summary class=\""
          << outcome << "\">" << outcome << ": " << html_escape(result.name) << " <small>("
          << html_escape(result.file) << ", " << static_cast<long long>(result.duration_ms) << " ms)</small></summary>\n";
-    if (result.outcome == ScenarioResult::Outcome::failed)
+    if (bad)
       html << "<pre>" << html_escape(console_report(result)) << "</pre>\n";
     if (!result.trace.empty()) html << sequence_diagram(result.trace) << "\n";
     html << "</details>\n";

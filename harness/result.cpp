@@ -8,6 +8,7 @@ std::string outcome_name(ScenarioResult::Outcome outcome) {
     case ScenarioResult::Outcome::passed: return "passed";
     case ScenarioResult::Outcome::failed: return "failed";
     case ScenarioResult::Outcome::skipped: return "skipped";
+    case ScenarioResult::Outcome::error: return "error";
   }
   return "failed";
 }
@@ -35,6 +36,7 @@ nlohmann::json failures_json(const std::vector<Failure>& failures) {
 std::string ScenarioResult::verdict() const {
   switch (outcome) {
     case Outcome::failed: return "fail";
+    case Outcome::error: return "error";
     case Outcome::skipped: return "skip";
     case Outcome::passed: break;
   }
@@ -75,6 +77,8 @@ std::string RunSummary::closing_line() const {
   int warned = 0;
   for (const auto& result : results) warned += result.verdict() == "warn" ? 1 : 0;
   if (warned > 0) line += ", " + std::to_string(warned) + " with warnings";
+  int errors = count(ScenarioResult::Outcome::error);
+  if (errors > 0) line += ", " + std::to_string(errors) + (errors == 1 ? " error" : " errors");
   return line;
 }
 

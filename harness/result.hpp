@@ -25,7 +25,8 @@ struct Failure {
 };
 
 struct ScenarioResult {
-  enum class Outcome { passed, failed, skipped };
+  // error: not run to an end (the file did not load, the run was interrupted)
+  enum class Outcome { passed, failed, skipped, error };
 
   std::string name;
   std::string file;
@@ -41,7 +42,8 @@ struct ScenarioResult {
   Trace trace;
 
   bool passed() const { return outcome == Outcome::passed; }
-  // The verdict: "fail", "warn" (passed with warnings), "pass" or "skip".
+  // The verdict: "fail", "error" (did not load or was interrupted), "warn"
+  // (passed with warnings), "pass" or "skip".
   std::string verdict() const;
   nlohmann::json to_json() const;
 };
@@ -50,7 +52,7 @@ struct RunSummary {
   std::vector<ScenarioResult> results;  // in suite order
   double duration_ms = 0;
   int count(ScenarioResult::Outcome outcome) const;
-  // "N passed, N failed" (", N skipped" when any was skipped, ", N with
+  // "N passed, N failed" (", N skipped", ", N errors" when any, ", N with
   // warnings" when any passed with warnings).
   std::string closing_line() const;
 };

@@ -65,16 +65,10 @@ std::uint64_t next_journal_sequence(ScenarioWorld& world) {
   return last.empty() ? 0 : last.back().sequence + 1;
 }
 
-void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::steady_clock::time_point started,
-               ScenarioResult& result) {
+void run_steps(const Scenario& scenario, ScenarioWorld& world, ScenarioResult& result) {
   std::vector<std::uint64_t> step_first_sequence;
   for (const Step& step : scenario.steps) {
     step_first_sequence.push_back(next_journal_sequence(world));
-    if (scenario.timeout && since(started) > static_cast<double>(scenario.timeout->count())) {
-      result.failures.push_back(step_failure(scenario, step, "the scenario ran out of time (timeout " +
-                                                                 support::format_duration(*scenario.timeout) + ")"));
-      break;
-    }
     std::optional<StepAnswer> answer;
     try {
       answer = run_action(step, world, result.trace);
@@ -90,7 +84,17 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, std::chrono::stea
       // the step fails with the reason; the run goes on to the next scenario.
       result.failures.push_back(step_failure(scenario, step, error.what()));
     }
+    // Every wait inside the step ends at the deadline; a step that ran into
+    // it fails, the last one too, whatever it saw.
+    if (std::chrono::steady_clock::now() >= world.deadline())
+      result.failures.insert(result.failures.begin(),
+                             step_failure(scenario, step, "the scenario ran out of time (timeout " +
+                                                              support::format_duration(world.time_limit()) +
+                                                              ") in this step"));
     if (!result.failures.empty()) {
+      // An app that crashed shows as an empty answer: say what happened to it.
+      if (world.app() && !world.app()->ended_how().empty())
+        result.failures.push_back(step_failure(scenario, step, "the app " + world.app()->ended_how()));
       if (answer) result.hops = answer->hop_lines;
       break;
     }
@@ -122,7 +126,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
   std::unique_ptr<ScenarioWorld> world;
   try {
     world = std::make_unique<ScenarioWorld>(scenario, options);
-    run_steps(scenario, *world, started, result);
+    run_steps(scenario, *world, result);
   } catch (const std::exception& error) {
     Failure failure;
     failure.where = scenario.file;
@@ -136,23 +140,51 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
   return result;
 }
 
+RunSummary RunProgress::interrupted(const std::string& reason) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  RunSummary summary;
+  summary.duration_ms = since(started_);
+  for (std::size_t i = 0; i < scenarios_.size(); ++i) {
+    if (done_[i]) {
+      summary.results.push_back(results_[i]);
+      continue;
+    }
+    ScenarioResult result;
+    result.name = scenarios_[i]->name;
+    result.file = scenarios_[i]->file;
+    result.tags = scenarios_[i]->tags;
+    result.outcome = ScenarioResult::Outcome::error;
+    Failure failure;
+    failure.where = scenarios_[i]->file;
+    failure.message = "not finished: " + reason;
+    result.failures.push_back(failure);
+    summary.results.push_back(std::move(result));
+  }
+  return summary;
+}
+
 RunSummary run_scenarios(const std::vector<const Scenario*>& scenarios, const RunOptions& options,
                          const std::function<void(const ScenarioResult&)>& on_result) {
-  const auto started = std::chrono::steady_clock::now();
-  RunSummary summary;
-  summary.results.resize(scenarios.size());
-  std::vector<bool> done(scenarios.size(), false);
+  RunProgress own_progress;
+  RunProgress& progress = options.progress ? *options.progress : own_progress;
+  {
+    std::lock_guard<std::mutex> lock(progress.mutex_);
+    progress.started_ = std::chrono::steady_clock::now();
+    progress.scenarios_ = scenarios;
+    progress.results_.assign(scenarios.size(), ScenarioResult{});
+    progress.done_.assign(scenarios.size(), false);
+  }
   std::size_t next_to_report = 0;
-  std::mutex mutex;
   std::atomic<std::size_t> next_to_run{0};
 
   auto worker = [&] {
     for (std::size_t index; (index = next_to_run++) < scenarios.size();) {
       ScenarioResult result = run_scenario(*scenarios[index], options.world);
-      std::lock_guard<std::mutex> lock(mutex);
-      summary.results[index] = std::move(result);
-      done[index] = true;
-      while (next_to_report < scenarios.size() && done[next_to_report]) on_result(summary.results[next_to_report++]);
+      std::lock_guard<std::mutex> lock(progress.mutex_);  // also: on_result one at a time
+      progress.results_[index] = std::move(result);
+      progress.done_[index] = true;
+      while (next_to_report < scenarios.size() && progress.done_[next_to_report])
+        on_result(progress.results_[next_to_report++]);
     }
   };
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -161,7 +193,10 @@ RunSummary run_scenarios(const std::vector<const Scenario*>& scenarios, const Ru
   for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
-  summary.duration_ms = since(started);
+  std::lock_guard<std::mutex> lock(progress.mutex_);
+  RunSummary summary;
+  summary.results = progress.results_;
+  summary.duration_ms = since(progress.started_);
   return summary;
 }
 

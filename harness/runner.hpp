@@ -2,7 +2,9 @@
 // reported in suite order as soon as they are known.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 #include "harness/result.hpp"
@@ -11,9 +13,28 @@
 
 namespace harness {
 
+// What a run has gathered so far, readable from another thread while
+// scenarios still run: an interrupted harness writes its reports from it.
+class RunProgress {
+ public:
+  // The results so far in suite order; a scenario that had not finished is
+  // an error saying `reason` ("interrupted by SIGINT").
+  RunSummary interrupted(const std::string& reason) const;
+
+ private:
+  friend RunSummary run_scenarios(const std::vector<const Scenario*>&, const struct RunOptions&,
+                                  const std::function<void(const ScenarioResult&)>&);
+  mutable std::mutex mutex_;
+  std::vector<const Scenario*> scenarios_;
+  std::vector<ScenarioResult> results_;
+  std::vector<bool> done_;
+  std::chrono::steady_clock::time_point started_;
+};
+
 struct RunOptions {
   WorldOptions world;
   int jobs = 0;  // 0: the number of cores
+  RunProgress* progress = nullptr;  // filled in as results come, when given
 };
 
 // Runs one scenario; never throws: whatever goes wrong is in the result.

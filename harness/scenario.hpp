@@ -49,6 +49,7 @@ struct AppSpec {
   Tunnel tunnel = Tunnel::none;
   bool tunnel_warning = false;  // ERR_NGROK_6024 interstitial on the first browser visit
   Duration ready_timeout = std::chrono::seconds(10);
+  std::optional<Duration> discord_timeout;  // reference app: its connect and read timeout towards Discord
   int line = 0;  // of `app:`, 0 when absent
 };
 
@@ -226,7 +227,8 @@ struct Scenario {
   std::string file;           // as given to the loader
   int name_line = 0;          // of `name:`, for "duplicate name" errors
   std::optional<std::string> skip;  // extension: a reason; the scenario is reported skipped
-  std::optional<Duration> timeout;  // extension: the whole scenario's budget; none by default
+  std::optional<Duration> timeout;  // extension: the whole scenario's budget (default: --timeout, else 60 s)
+  std::optional<Duration> browser_timeout;  // extension: the browser's connect and read timeout (default 30 s)
   std::vector<std::string> requires_app;  // extension: app capabilities ("refreshes"); skipped without them
 
   // The `discord:` section stays YAML: its placeholders (${app}) resolve only

@@ -18,6 +18,8 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
     : scenario_(scenario),
       app_spec_(effective_app(scenario.app, options.app)),
       started_(std::chrono::steady_clock::now()),
+      limit_(harness::time_limit(scenario, options)),
+      deadline_(started_ + limit_),
       browser_(browser_options()) {
   epoch_at_start_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
@@ -37,6 +39,7 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
     TunnelOptions tunnel_options;
     tunnel_options.browser_warning = scenario.app.tunnel_warning;
     tunnel_options.seed = options.seed;
+    tunnel_options.transport.deadline = deadline_;
     tunnel_ = std::make_unique<Tunnel>(app_port_, tunnel_options);
     tunnel_->start();
     tunnel_->attach(browser_.hosts());
@@ -70,8 +73,15 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
 }
 
 ScenarioWorld::~ScenarioWorld() {
-  if (app_) app_->stop();
+  // The mock first: it ends its hangs, so an app waiting on one is free to stop.
   if (mock_) mock_->stop();
+  if (app_) app_->stop();
+}
+
+support::Duration time_limit(const Scenario& scenario, const WorldOptions& options) {
+  if (scenario.timeout) return *scenario.timeout;
+  if (options.timeout) return *options.timeout;
+  return default_scenario_timeout;
 }
 
 std::string ScenarioWorld::app_url() const {
@@ -96,6 +106,11 @@ std::optional<mock_discord::User> ScenarioWorld::find_user(const std::string& na
 
 BrowserOptions ScenarioWorld::browser_options() {
   BrowserOptions options;
+  options.transport.deadline = deadline_;
+  if (scenario_.browser_timeout) {
+    options.transport.connect_timeout = *scenario_.browser_timeout;
+    options.transport.read_timeout = *scenario_.browser_timeout;
+  }
   // Cookies expire on the mock's virtual clock, like codes and tokens.
   options.clock = [this] {
     return std::chrono::system_clock::time_point(std::chrono::milliseconds(mock_->world().now_ms()));
@@ -116,7 +131,10 @@ AppSettings ScenarioWorld::app_settings() const {
   settings.api_base = mock_->url() + "/api/v10";
   settings.pkce = app_spec_.pkce;
   settings.login_path = app_spec_.login_path;
-  settings.ready_timeout = app_spec_.ready_timeout;
+  settings.ready_timeout = std::min<support::Duration>(
+      app_spec_.ready_timeout, std::max(std::chrono::duration_cast<support::Duration>(deadline_ - std::chrono::steady_clock::now()),
+                                        support::Duration(1)));
+  settings.discord_timeout = app_spec_.discord_timeout;
   return settings;
 }
 

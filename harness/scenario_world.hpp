@@ -27,7 +27,12 @@ struct WorldOptions {
   std::optional<std::string> app_command;  // --app-cmd: for apps that did not set kind
   std::optional<std::uint64_t> seed;       // --seed: the mock's seed and the tunnel's URLs
   AppOverrides app;                        // --app-*: for apps that did not set kind
+  std::optional<support::Duration> timeout;  // --timeout: for scenarios without `timeout:`
 };
+
+// Every scenario has a time limit: its own `timeout:`, else --timeout, else this.
+constexpr std::chrono::seconds default_scenario_timeout{60};
+support::Duration time_limit(const Scenario& scenario, const WorldOptions& options);
 
 class ScenarioWorld {
  public:
@@ -65,6 +70,11 @@ class ScenarioWorld {
   void start_app();
   void change_tunnel(const action::Tunnel& change);
 
+  // When the scenario's time limit runs out: every wait (the browser, a raw
+  // request, the app's start, `wait:`) ends there.
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
+  support::Duration time_limit() const { return limit_; }
+
   // Milliseconds since the world was set up, and the virtual clock's offset.
   double elapsed_ms() const;
   void advance_clock(support::Duration by);
@@ -83,6 +93,8 @@ class ScenarioWorld {
   const Scenario& scenario_;
   AppSpec app_spec_;
   std::chrono::steady_clock::time_point started_;
+  support::Duration limit_;
+  std::chrono::steady_clock::time_point deadline_;
   std::int64_t epoch_at_start_ms_ = 0;
   support::Duration clock_advanced_{0};
   std::unique_ptr<mock_discord::Server> mock_;

@@ -76,6 +76,7 @@ StepAnswer run_request(const action::Request& request, int step_number, Scenario
   TransportOptions transport;
   transport.connect_timeout = request.timeout;
   transport.read_timeout = request.timeout;
+  transport.deadline = world.deadline();
   const double started = world.elapsed_ms();
   HttpResult result = world.browser().hosts().send(http, transport);
 
@@ -206,7 +207,8 @@ std::optional<StepAnswer> run_action(const Step& step, ScenarioWorld& world, Tra
             return std::nullopt;
           },
           [&](const action::Wait& wait) -> std::optional<StepAnswer> {
-            std::this_thread::sleep_for(wait.duration);
+            // Cut at the scenario's time limit; the runner then fails the scenario.
+            std::this_thread::sleep_until(std::min(std::chrono::steady_clock::now() + wait.duration, world.deadline()));
             return std::nullopt;
           },
           [&](const action::Submit& submit) -> std::optional<StepAnswer> {

@@ -83,6 +83,7 @@ LoadedSuite load_suite(const std::vector<std::string>& paths) {
       add_unique(files_for(path), files, seen);
     } catch (const support::InputError& error) {
       suite.errors.push_back(error.what());
+      suite.error_files.push_back(path);
     }
   }
   suite.files = files.size();
@@ -93,11 +94,13 @@ LoadedSuite load_suite(const std::vector<std::string>& paths) {
       auto [known, added] = by_name.emplace(scenario.name, suite.scenarios.size());
       if (!added) {
         suite.errors.push_back(duplicate_name_error(scenario, suite.scenarios[known->second]));
+        suite.error_files.push_back(file);
         continue;
       }
       suite.scenarios.push_back(std::move(scenario));
     } catch (const support::InputError& error) {
       suite.errors.push_back(error.what());
+      suite.error_files.push_back(file);
     }
   }
   return suite;
@@ -133,6 +136,21 @@ std::vector<const Scenario*> select_scenarios(const std::vector<Scenario>& scena
   for (std::size_t i = 0; i < kept.size(); ++i)
     if (static_cast<int>(i % selection.shard->count) == selection.shard->index - 1) slice.push_back(kept[i]);
   return slice;
+}
+
+RunSummary load_error_summary(const LoadedSuite& suite) {
+  RunSummary summary;
+  for (std::size_t i = 0; i < suite.errors.size(); ++i) {
+    ScenarioResult result;
+    result.name = "invalid file " + suite.error_files[i];
+    result.file = suite.error_files[i];
+    result.outcome = ScenarioResult::Outcome::error;
+    Failure failure;
+    failure.message = suite.errors[i];
+    result.failures.push_back(failure);
+    summary.results.push_back(std::move(result));
+  }
+  return summary;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/result.hpp"
 #include "harness/scenario.hpp"
 
 namespace harness {
@@ -23,6 +24,7 @@ std::vector<std::string> discover_scenarios(const std::vector<std::string>& path
 struct LoadedSuite {
   std::vector<Scenario> scenarios;  // the files that loaded, in run order
   std::vector<std::string> errors;  // complete messages (file:line:col, the line, a caret)
+  std::vector<std::string> error_files;  // the file (or path given) of each error
   std::size_t files = 0;            // scenario files found
 
   bool ok() const { return errors.empty(); }
@@ -31,6 +33,9 @@ struct LoadedSuite {
 // Discovers and loads every file; never stops at the first error. A name
 // used by two files is an error naming both.
 LoadedSuite load_suite(const std::vector<std::string>& paths);
+
+// The load errors as results (outcome error), so that reports show them.
+RunSummary load_error_summary(const LoadedSuite& suite);
 
 // --shard I/N: the I-th of N deterministic slices (1-based).
 struct Shard {

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "support/utf8.hpp"
+
 namespace mock_discord {
 namespace {
 
@@ -13,6 +15,30 @@ bool is_secret(const std::string& name) {
   for (const char* secret : secrets)
     if (name == secret) return true;
   return false;
+}
+
+constexpr std::size_t value_limit = 2048;
+
+// Valid UTF-8 and at most value_limit bytes (the cut says how much there was).
+std::string kept(const std::string& text) {
+  if (text.size() <= value_limit) return support::to_valid_utf8(text);
+  std::string cut = text.substr(0, value_limit);
+  while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
+  return support::to_valid_utf8(cut) + "...[" + std::to_string(text.size()) + " bytes]";
+}
+
+void keep(support::Params& params) {
+  for (auto& [name, value] : params) {
+    name = kept(name);
+    value = kept(value);
+  }
+}
+
+std::size_t size_of(const JournalEntry& entry) {
+  std::size_t size = sizeof entry + entry.method.size() + entry.path.size() + entry.endpoint.size() + entry.rule.size();
+  for (const auto* params : {&entry.query, &entry.form})
+    for (const auto& [name, value] : *params) size += sizeof(std::pair<std::string, std::string>) + name.size() + value.size();
+  return size;
 }
 
 nlohmann::json params_json(const support::Params& params) {
@@ -49,11 +75,20 @@ std::string JournalEntry::to_line() const {
 std::uint64_t Journal::open(JournalEntry entry) {
   entry.query = redact(entry.query);
   entry.form = redact(entry.form);
+  keep(entry.query);
+  keep(entry.form);
+  entry.method = kept(entry.method);
+  entry.path = kept(entry.path);
+  entry.rule = kept(entry.rule);
   std::lock_guard<std::mutex> lock(mutex_);
   entry.sequence = next_sequence_++;
   ++counts_[entry.endpoint];
+  bytes_ += size_of(entry);
   entries_.push_back(std::move(entry));
-  while (entries_.size() > capacity_) entries_.pop_front();
+  while (entries_.size() > 1 && (entries_.size() > capacity_ || bytes_ > byte_capacity_)) {
+    bytes_ -= size_of(entries_.front());
+    entries_.pop_front();
+  }
   return entries_.back().sequence;
 }
 
@@ -95,6 +130,7 @@ void Journal::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   entries_.clear();
   counts_.clear();
+  bytes_ = 0;
 }
 
 }  // namespace mock_discord

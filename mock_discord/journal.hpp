@@ -1,6 +1,7 @@
 // The request journal: every request the mock answered (or faulted), with
-// secrets redacted, bounded in size, with per-endpoint counts since the last
-// reset. Written by the front door, read by tests, the harness and the admin API.
+// secrets redacted, bounded in entries and in bytes (a value is cut at
+// 2 KiB; invalid UTF-8 is replaced by U+FFFD so that the journal always
+// serialises), with per-endpoint counts since the last reset. Written by the front door, read by tests, the harness and the admin API.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,8 @@ support::Params redact(const support::Params& params);
 
 class Journal {
  public:
-  explicit Journal(std::size_t capacity = 10000) : capacity_(capacity) {}
+  explicit Journal(std::size_t capacity = 10000, std::size_t byte_capacity = 16 * 1024 * 1024)
+      : capacity_(capacity), byte_capacity_(byte_capacity) {}
   // A request is counted when it arrives (open), so a request the mock is
   // still delaying or hanging already counts; close() adds its outcome.
   std::uint64_t open(JournalEntry entry);
@@ -54,6 +56,8 @@ class Journal {
  private:
   mutable std::mutex mutex_;
   std::size_t capacity_;
+  std::size_t byte_capacity_;
+  std::size_t bytes_ = 0;  // of the entries kept
   std::uint64_t next_sequence_ = 1;
   std::deque<JournalEntry> entries_;
   std::map<std::string, int> counts_;

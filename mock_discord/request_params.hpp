@@ -6,6 +6,7 @@
 #include <string>
 
 #include "support/url.hpp"
+#include "support/utf8.hpp"
 
 namespace httplib {
 struct Request;
@@ -31,6 +32,6 @@ StrictParams query_params(const httplib::Request& request);
 bool is_form_body(const httplib::Request& request);
 StrictParams form_params(const httplib::Request& request);
 
-bool valid_utf8(const std::string& text);
+using support::valid_utf8;
 
 }  // namespace mock_discord

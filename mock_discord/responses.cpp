@@ -73,8 +73,13 @@ void send_json(httplib::Response& response, int status, const nlohmann::ordered_
   send(response, json_response(status, body));
 }
 
+// The mock's pages are Discord's consent and error pages: like Discord's,
+// never framed (clickjacking the Authorize button) and never cached.
 void send_html(httplib::Response& response, int status, const std::string& html) {
   response.status = status;
+  response.set_header("X-Frame-Options", "DENY");
+  response.set_header("Content-Security-Policy", "frame-ancestors 'none'");
+  response.set_header("Cache-Control", "no-store");
   response.set_content(html, "text/html; charset=utf-8");
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "support/errors.hpp"
+#include "support/utf8.hpp"
 
 namespace support {
 
@@ -39,7 +40,9 @@ std::string format_diagnostic(const SourceText& source, int line, int column,
   out << source.path() << ':' << line;
   if (column > 0) out << ':' << column;
   out << ": " << message;
-  const std::string text = source.line(line);
+  // The quoted line may hold the very bytes the error is about (a binary
+  // file): replaced, so that the message itself is valid UTF-8 (JSON, XML).
+  const std::string text = to_valid_utf8(source.line(line));
   if (line >= 1 && !(text.empty() && column <= 0)) {
     const std::string number = std::to_string(line);
     const std::string gutter(number.size(), ' ');

@@ -1,4 +1,4 @@
-// Clean shutdown for the programs: SIGINT and SIGTERM are blocked in every
+// Clean shutdown for the programs: SIGINT, SIGTERM and SIGHUP are blocked in every
 // thread and received by one sigwait call, so servers stop from ordinary
 // code instead of a signal handler; SIGPIPE is ignored (a peer that went
 // away is an error value, not a death).
@@ -12,7 +12,7 @@ class StopSignals {
  public:
   // Call before any thread starts: threads inherit the blocked mask.
   StopSignals();
-  // Blocks until SIGINT or SIGTERM arrives; returns the signal number.
+  // Blocks until SIGINT, SIGTERM or SIGHUP arrives; returns the signal number.
   int wait();
 
  private:

@@ -167,8 +167,56 @@ std::optional<Url> parse_url(const std::string& text) {
   return url;
 }
 
+namespace {
+
+// Whether the reference starts with a scheme ("https:"): only then is it
+// absolute; a "://" later on (in a query, say) is part of a relative one.
+bool has_scheme(const std::string& reference) {
+  std::size_t colon = reference.find(':');
+  if (colon == std::string::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(reference[0]))) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    unsigned char c = static_cast<unsigned char>(reference[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+// RFC 3986 section 5.2.4: "/a/b/../c/./d" becomes "/a/c/d".
+std::string remove_dot_segments(const std::string& path) {
+  std::vector<std::string> kept;
+  std::size_t start = 1;
+  const bool absolute = !path.empty() && path[0] == '/';
+  if (!absolute) start = 0;
+  bool trailing_slash = false;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    std::string segment = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    trailing_slash = false;
+    if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+      trailing_slash = true;
+    } else if (segment == ".") {
+      trailing_slash = true;
+    } else {
+      kept.push_back(segment);
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (std::size_t i = 0; i < kept.size(); ++i) out += (i ? "/" : "") + kept[i];
+  if (trailing_slash && !kept.empty()) out += "/";
+  return out;
+}
+
+}  // namespace
+
 std::optional<Url> resolve_url(const Url& base, const std::string& reference) {
-  if (reference.find("://") != std::string::npos) return parse_url(reference);
+  if (has_scheme(reference)) {
+    auto absolute = parse_url(reference);
+    if (absolute) absolute->path = remove_dot_segments(absolute->path);
+    return absolute;
+  }
   if (reference.rfind("//", 0) == 0) return parse_url(base.scheme + ":" + reference);
   Url url = base;
   url.fragment.clear();
@@ -189,7 +237,7 @@ std::optional<Url> resolve_url(const Url& base, const std::string& reference) {
     std::size_t slash = base.path.rfind('/');
     path = base.path.substr(0, slash == std::string::npos ? 0 : slash + 1) + path;
   }
-  url.path = path;
+  url.path = remove_dot_segments(path);
   url.query = query;
   return url;
 }

@@ -5,6 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <functional>
 #include <regex>
 
@@ -459,4 +465,53 @@ TEST_CASE("a wrong client secret: a misconfiguration page that does not show the
   CHECK(contains(page.body, "invalid_client"));
   CHECK_FALSE(contains(page.body, "wrong-secret"));
   for (const auto& line : f.log()) CHECK_FALSE(contains(line, "wrong-secret"));
+}
+
+TEST_CASE("a request body with a Content-Encoding is refused before it is inflated") {
+  AppFixture f;
+  // 132 bytes of gzip that inflate to 100,000: past the app's 64 KiB body limit.
+  const std::string gzipped("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xed\xc1\x31\x01\x00\x00\x00\xc2\xa0\xda\x8b\x6f\x0d\x0f\xa0\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x57\x03\x71\x11\x07\xfe\xa0\x86\x01\x00", 132);
+  httplib::Client http("127.0.0.1", f.app->port());
+  for (const std::string coding : {"gzip", "br", "deflate"}) {
+    INFO(coding);
+    auto answer = http.Post("/logout", {{"Content-Encoding", coding}}, gzipped, "application/x-www-form-urlencoded");
+    REQUIRE(answer);
+    CHECK(answer->status == 415);
+  }
+  auto plain = http.Post("/logout", {{"Content-Encoding", "identity"}}, "a=1", "application/x-www-form-urlencoded");
+  REQUIRE(plain);
+  CHECK(plain->status != 415);
+}
+
+TEST_CASE("slow clients trickling their requests do not take every worker") {
+  AppFixture f;
+  // More clients than the 8 workers the app used to have, each sending a
+  // byte of its head every 300 ms: the read timeout never fires for them.
+  std::vector<int> slow;
+  for (int i = 0; i < 16; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(f.app->port()));
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const char head[] = "GET / HTTP/1.1\r\nX-Slow: ";
+    REQUIRE(::send(fd, head, sizeof head - 1, MSG_NOSIGNAL) > 0);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done) {
+      for (int fd : slow) ::send(fd, "a", 1, MSG_NOSIGNAL);
+      for (int i = 0; i < 30 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  httplib::Client http("127.0.0.1", f.app->port());
+  http.set_read_timeout(std::chrono::seconds(20));
+  auto answer = http.Get("/");
+  done = true;
+  trickle.join();
+  for (int fd : slow) ::close(fd);
+  REQUIRE(answer);
+  CHECK(answer->status == 200);
 }

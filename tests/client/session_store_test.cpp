@@ -81,3 +81,15 @@ TEST_CASE("constant_time_equals") {
   CHECK_FALSE(client::constant_time_equals("abc", "abd"));
   CHECK_FALSE(client::constant_time_equals("abc", "abcd"));
 }
+
+TEST_CASE("a flood of anonymous sessions (GET /login) never evicts a signed-in one") {
+  client::SessionStore store(8);
+  std::vector<std::string> signed_in;
+  for (int i = 0; i < 2; ++i) signed_in.push_back(store.rotate(store.create().first));
+  for (int i = 0; i < 10050; ++i) store.create();
+  for (const auto& id : signed_in) CHECK(store.find(id) != nullptr);
+  CHECK(store.size() <= 8);
+  // Anonymous sessions keep a quarter of the room free for sign-ins.
+  for (int i = 0; i < 3; ++i) signed_in.push_back(store.rotate(store.create().first));
+  for (const auto& id : signed_in) CHECK(store.find(id) != nullptr);
+}

@@ -169,3 +169,11 @@ TEST_CASE("sites are scheme and registrable domain") {
   CHECK(is_secure_origin(url("http://localhost:1/")));
   CHECK_FALSE(is_secure_origin(url("http://app.test/")));
 }
+
+TEST_CASE("far-future cookies live 400 days instead of overflowing into the past") {
+  const TimePoint cap = kNow + std::chrono::hours(24 * 400);
+  CHECK(parse_ok("a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT").expires == cap);
+  CHECK(parse_ok("a=1; Expires=1 Dec 9999 3:9:5").expires == cap);
+  CHECK(parse_ok("a=1; Max-Age=9300000000").expires == cap);
+  CHECK(parse_cookie_date("Fri, 31 Dec 9999 23:59:59 GMT") == TimePoint::max());
+}

@@ -105,3 +105,13 @@ TEST_CASE("broken answers fail with Chrome's error codes") {
   CHECK(parse("HTTP/1.1 200 OK\r\nX: " + std::string(ResponseParser::max_head_bytes, 'a')).error_code() ==
         "ERR_RESPONSE_HEADERS_TOO_BIG");
 }
+
+TEST_CASE("a chunk size line or trailers without an end are refused, not waited for") {
+  const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  auto endless_size = parse(head + "1;" + std::string(1024 * 1024, 'x'), 65536, false);
+  CHECK(endless_size.state() == State::failed);
+  CHECK(endless_size.error() == "a chunk size line longer than 4096 bytes");
+  auto endless_trailer = parse(head + "0\r\nX: " + std::string(1024 * 1024, 'y'), 65536, false);
+  CHECK(endless_trailer.state() == State::failed);
+  CHECK(endless_trailer.error_code() == "ERR_INVALID_CHUNKED_ENCODING");
+}

@@ -397,3 +397,14 @@ TEST_CASE("the shipped suites are as large as issue 4 asks") {
 TEST_CASE("a missing file is an input error naming it") {
   CHECK_THROWS_WITH(load_scenario("/nonexistent/x.yaml"), "/nonexistent/x.yaml: cannot read file");
 }
+
+TEST_CASE("a re: pattern too deep or too long for std::regex is a located error, not a crash") {
+  const std::string deep = std::string(20000, '(') + std::string(20000, ')');
+  const std::string text = "name: deep\nsteps:\n  - request: {url: \"${discord}/api/v10/users/@me\"}\n"
+                           "    expect: {json: {message: \"re:" + deep + "\"}}\n";
+  CHECK(starts_with(error_of(text), "s.yaml:4:30: regular expression too complex: the pattern is 40000 characters"));
+  const std::string nested = std::string(40, '(') + "a" + std::string(40, ')');
+  CHECK(starts_with(error_of("name: deep\nsteps:\n  - request: {url: \"${discord}/api/v10/users/@me\"}\n"
+                             "    expect: {json: {message: \"re:" + nested + "\"}}\n"),
+                    "s.yaml:4:30: regular expression too complex: the pattern nests groups more than 32 deep"));
+}

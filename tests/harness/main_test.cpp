@@ -3,16 +3,24 @@
 // errors, the report files, verdicts with warnings and check-app's report card.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
+
+extern char** environ;
 
 namespace {
 
@@ -63,7 +71,141 @@ steps:
     expect: {status: 200}
 )";
 
+// A scenario whose app (a python server) starts a grandchild that leaves
+// the app's process group and session (setsid); both pids land in files.
+const char* const waiting = R"(name: waits
+app:
+  kind: command
+  command: "setsid sh -c 'echo $$ > grandchild.pid; exec sleep 600' & echo $$ > app.pid; exec python3 -m http.server $PORT --bind 127.0.0.1"
+steps:
+  - wait: 10m
+)";
+
+// build/bin/harness started in the background, its output in a file.
+pid_t start_harness(const std::vector<std::string>& arguments, const std::string& output) {
+  std::vector<std::string> words{std::string(BIN_DIR) + "/harness"};
+  words.insert(words.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(error == 0);
+  return pid;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Gone or a zombie: either way, not running.
+bool process_alive(pid_t pid) {
+  std::string line;
+  std::getline(std::ifstream("/proc/" + std::to_string(pid) + "/stat"), line);
+  std::size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
+// Polls for a condition, up to a generous deadline (a loaded machine).
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+pid_t pid_in(const fs::path& file) {
+  pid_t pid = 0;
+  std::ifstream(file) >> pid;
+  return pid;
+}
+
+// Starts the waiting scenario after a passing one, and returns once its app
+// and the app's setsid grandchild run.
+struct InterruptedRun {
+  Scratch scratch;
+  pid_t harness = -1, app = 0, grandchild = 0;
+  std::string junit = (scratch.root / "out.xml").string(), json = (scratch.root / "out.json").string(),
+              html = (scratch.root / "out.html").string(), output = (scratch.root / "output.txt").string();
+  InterruptedRun() {
+    scratch.write("a.yaml", passing);
+    scratch.write("b.yaml", waiting);
+    harness = start_harness({"run", scratch.root.string(), "--jobs", "1", "--junit", junit, "--json", json, "--report",
+                             html},
+                            output);
+    REQUIRE(eventually([&] { return (app = pid_in(scratch.root / "app.pid")) > 0; }));
+    REQUIRE(eventually([&] { return (grandchild = pid_in(scratch.root / "grandchild.pid")) > 0; }));
+    REQUIRE(process_alive(grandchild));
+  }
+  int wait_status() {
+    int status = 0;
+    REQUIRE(::waitpid(harness, &status, 0) == harness);
+    harness = -1;
+    return status;
+  }
+  ~InterruptedRun() {
+    if (harness > 0) {
+      ::kill(harness, SIGKILL);
+      ::waitpid(harness, nullptr, 0);
+    }
+    for (pid_t pid : {app, grandchild})
+      if (pid > 0 && process_alive(pid)) ::kill(pid, SIGKILL);
+  }
+};
+
 }  // namespace
+
+TEST_CASE("harness run: SIGINT, SIGTERM and SIGHUP stop every app, grandchildren included, and write the reports") {
+  const int signal_number = GENERATE(SIGINT, SIGTERM, SIGHUP);
+  InterruptedRun run;
+  ::kill(run.harness, signal_number);
+  const int status = run.wait_status();
+  const std::string output = read_text(run.output);
+  INFO(output);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 128 + signal_number);
+  CHECK_FALSE(process_alive(run.app));
+  CHECK_FALSE(process_alive(run.grandchild));
+  CHECK(output.find("1 passed, 0 failed, 1 error (interrupted by SIG") != std::string::npos);
+  const std::string junit = read_text(run.junit);
+  CHECK(junit.find("errors=\"1\"") != std::string::npos);
+  CHECK(junit.find("<error message=\"not finished: the run was interrupted by SIG") != std::string::npos);
+  CHECK(read_text(run.json).find("\"outcome\": \"error\"") != std::string::npos);
+  CHECK(read_text(run.html).find("not finished: the run was interrupted by SIG") != std::string::npos);
+}
+
+TEST_CASE("harness run: an app and its setsid grandchild do not outlive a harness killed with SIGKILL") {
+  InterruptedRun run;
+  ::kill(run.harness, SIGKILL);
+  run.wait_status();
+  CHECK(eventually([&] { return !process_alive(run.app) && !process_alive(run.grandchild); }));
+}
+
+TEST_CASE("harness run: an invalid file still gets its reports, with the load error as an error") {
+  Scratch scratch;
+  scratch.write("a.yaml", passing);
+  scratch.write("broken.yaml", "name: broken\n---\nname: second\n");
+  const std::string junit = (scratch.root / "out.xml").string(), json = (scratch.root / "out.json").string(),
+                    html = (scratch.root / "out.html").string();
+  auto outcome = run_harness("run " + scratch.root.string() + " --junit " + junit + " --json " + json + " --report " + html);
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 2);
+  CHECK(read_text(junit).find("<error message=\"" + (scratch.root / "broken.yaml").string() + ":2:1: a second YAML document") !=
+        std::string::npos);
+  CHECK(read_text(json).find("\"errors\": 1") != std::string::npos);
+  CHECK(read_text(html).find("a second YAML document") != std::string::npos);
+}
 
 TEST_CASE("harness run: exit 0 when every scenario passed") {
   Scratch scratch;

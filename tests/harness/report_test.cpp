@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/errors.hpp"
+#include "support/utf8.hpp"
 
 using namespace harness;
 
@@ -68,7 +69,7 @@ TEST_CASE("JUnit and JSON reports are written whole") {
   write_json_report(json, summary);
   write_html_report(html, summary);
   const std::string xml = read(junit);
-  CHECK(xml.find("<testsuites tests=\"3\" failures=\"1\" skipped=\"1\"") != std::string::npos);
+  CHECK(xml.find("<testsuites tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\"") != std::string::npos);
   CHECK(xml.find("name=\"expired &lt;code&gt;\"") != std::string::npos);
   CHECK(xml.find("<skipped message=\"not yet\"/>") != std::string::npos);
   auto document = nlohmann::json::parse(read(json));
@@ -107,4 +108,23 @@ TEST_CASE("a pass with warnings: WARN on the console with the advice, output in 
   CHECK(document["scenarios"][0]["verdict"] == "warn");
   CHECK(document["scenarios"][0]["warnings"][0]["advice"] == "Show an error page.");
   for (const auto& path : {junit, json}) std::remove(path.c_str());
+}
+
+TEST_CASE("JUnit XML stays well-formed whatever bytes a result holds; errors are <error>") {
+  RunSummary summary = sample_summary();
+  summary.results[1].journal_tail = {"GET /api/v10/users/@me?x=\xFF 401 (users_me)"};
+  summary.results[1].failures[0].actual = "caf\xE9";
+  ScenarioResult load_error;
+  load_error.name = "invalid file broken.yaml";
+  load_error.outcome = ScenarioResult::Outcome::error;
+  load_error.failures.push_back({0, "", "", "", "", "", "broken.yaml:3:1: a second YAML document"});
+  summary.results.push_back(load_error);
+  const std::string junit = "report_test_utf8.xml";
+  write_junit_report(junit, summary);
+  const std::string xml = read(junit);
+  std::remove(junit.c_str());
+  CHECK(support::valid_utf8(xml));
+  CHECK(xml.find("errors=\"1\"") != std::string::npos);
+  CHECK(xml.find("<error message=\"broken.yaml:3:1: a second YAML document\">") != std::string::npos);
+  CHECK(summary.closing_line() == "1 passed, 1 failed, 1 skipped, 1 error");
 }

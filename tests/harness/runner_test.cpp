@@ -275,3 +275,65 @@ steps:
   options.app.refreshes = true;
   CHECK(run_scenario(scenario, options).passed());
 }
+
+TEST_CASE("timeout: cuts a hanging step, the last one too") {
+  const auto started = std::chrono::steady_clock::now();
+  auto waiting = run_text(R"(name: waits too long
+app: {kind: none}
+timeout: 300ms
+steps:
+  - wait: 10m
+)");
+  REQUIRE_FALSE(waiting.passed());
+  CHECK(failure_text(waiting).find("the scenario ran out of time (timeout 300ms) in this step") != std::string::npos);
+  // The browser would see the hang as the expected transport error, after
+  // its own 30 s: the limit cuts it first, and the last step fails.
+  auto browsing = run_text(R"(name: hangs in the browser
+timeout: 400ms
+steps:
+  - fail: {endpoint: authorize, fault: hang}
+  - open: ${app}/login
+    expect: {transport_error: true}
+)");
+  REQUIRE_FALSE(browsing.passed());
+  CHECK(failure_text(browsing).find("step 2 |  |  |  | the scenario ran out of time (timeout 400ms)") != std::string::npos);
+  auto requesting = run_text(R"(name: hangs in a raw request
+app: {kind: none}
+timeout: 300ms
+steps:
+  - fail: {endpoint: users_me, fault: hang}
+  - request: {url: "${discord}/api/v10/users/@me"}
+    expect: {transport_error: true}
+)");
+  REQUIRE_FALSE(requesting.passed());
+  CHECK(failure_text(requesting).find("ran out of time") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+}
+
+TEST_CASE("every scenario has a time limit: --timeout, else 60 s") {
+  Scenario scenario = load_scenario_text("inline.yaml", "name: waits\napp: {kind: none}\nsteps:\n  - wait: 10m\n");
+  CHECK(time_limit(scenario, WorldOptions{}) == std::chrono::seconds(60));
+  WorldOptions options;
+  options.timeout = std::chrono::milliseconds(200);
+  auto result = run_scenario(scenario, options);
+  REQUIRE_FALSE(result.passed());
+  CHECK(failure_text(result).find("ran out of time (timeout 200ms)") != std::string::npos);
+  Scenario own = load_scenario_text("inline.yaml", "name: own\napp: {kind: none}\ntimeout: 2s\nsteps:\n  - wait: 1ms\n");
+  CHECK(time_limit(own, options) == std::chrono::seconds(2));
+}
+
+TEST_CASE("an app that crashes is reported with its signal") {
+  auto result = run_text(R"yaml(name: crashing app
+app:
+  kind: command
+  command: >-
+    exec python3 -c "import http.server, os, signal;
+    H = type('H', (http.server.BaseHTTPRequestHandler,), {'do_GET': lambda self: os.kill(os.getpid(), signal.SIGSEGV)});
+    http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()"
+steps:
+  - open: ${app}/login
+    expect: {status: 200}
+)yaml");
+  REQUIRE_FALSE(result.passed());
+  CHECK(failure_text(result).find("the app was killed by signal SIGSEGV") != std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "mock_discord/failures.hpp"
 #include "mock_discord/world.hpp"
 #include "mock_fixture.hpp"
 
@@ -204,4 +205,22 @@ TEST_CASE("admin: bodies sent as forms (curl -d) are read whole, far over 8 KiB"
   CHECK(answer->status == 200);
   CHECK(mock.server.config().seed == 7);
   CHECK(mock.server.config().consent == mock_discord::ConsentMode::auto_approve);
+}
+
+TEST_CASE("admin: a non-UTF-8 query (?x=%FF) does not break the journal") {
+  MockFixture mock;
+  auto odd = mock.get("/api/v10/users/@me?x=%FF");
+  REQUIRE(odd);
+  auto journal = get_json(mock, "/_mock/journal");
+  CHECK(journal.dump().find("\xEF\xBF\xBD") != std::string::npos);
+}
+
+TEST_CASE("admin: invalid UTF-8 in a failure rule is a 400 naming the byte, not a 500") {
+  MockFixture mock;
+  auto answer = mock.http.Post("/_mock/failures", "{endpoint: token, status: 500, body: {message: \"caf\xE9\"}}",
+                               "application/json");
+  REQUIRE(answer);
+  CHECK(answer->status == 400);
+  CHECK_THAT(json::parse(answer->body)["error"].get<std::string>(), Catch::Contains("not UTF-8 text: byte 0xE9"));
+  CHECK(mock.server.failures().to_json().empty());
 }

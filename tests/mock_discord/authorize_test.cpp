@@ -310,3 +310,13 @@ TEST_CASE("broken query strings get a 400 page") {
     CHECK_FALSE(answer->has_header("Location"));
   }
 }
+
+TEST_CASE("the consent page cannot be framed or cached") {
+  MockFixture mock;
+  auto page = mock.authorize(code_request());
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("X-Frame-Options") == "DENY");
+  CHECK(page->get_header_value("Content-Security-Policy") == "frame-ancestors 'none'");
+  CHECK(page->get_header_value("Cache-Control") == "no-store");
+}

@@ -558,10 +558,11 @@ namespace {
 
 // What a request for users/@me gets as the second request of a kept-alive
 // connection, with `rule` added after the first; then whether a third
-// request on that connection is still answered normally.
+// request on that connection is still answered, and how.
 struct ReusedAnswer {
   RawAnswer second;
-  bool third_answered = false;
+  std::string third_status;  // empty: no third answer
+  bool third_answered() const { return third_status == "HTTP/1.1 401 Unauthorized"; }
 };
 
 ReusedAnswer on_reused_connection(MockFixture& mock, const FailureRule& rule,
@@ -575,7 +576,7 @@ ReusedAnswer on_reused_connection(MockFixture& mock, const FailureRule& rule,
   result.second = connection.read_answer();
   if (!result.second.reset && !result.second.bytes.empty() && !result.second.timed_out &&
       connection.send(raw_get("/api/users/@me")))
-    result.third_answered = connection.read_answer().status_line() == "HTTP/1.1 401 Unauthorized";
+    result.third_status = connection.read_answer().status_line();
   return result;
 }
 
@@ -598,19 +599,19 @@ TEST_CASE("every fault works on the second request of a kept-alive connection") 
     auto result = on_reused_connection(mock, fault_rule(Fault::empty));
     CHECK(result.second.status_line() == "HTTP/1.1 200 OK");
     CHECK(result.second.has_header("Content-Length: 0"));
-    CHECK(result.third_answered);  // well framed: the connection goes on
+    CHECK(result.third_answered());  // well framed: the connection goes on
   }
   SECTION("malformed_json") {
     auto result = on_reused_connection(mock, fault_rule(Fault::malformed_json));
     CHECK(result.second.status_line() == "HTTP/1.1 200 OK");
     CHECK_FALSE(nlohmann::json::accept(result.second.body()));
-    CHECK(result.third_answered);
+    CHECK(result.third_answered());
   }
   SECTION("truncated") {
     auto result = on_reused_connection(mock, fault_rule(Fault::truncated));
     CHECK(result.second.status_line() == "HTTP/1.1 401 Unauthorized");
     CHECK(static_cast<int>(result.second.body().size()) < content_length(result.second));
-    CHECK_FALSE(result.third_answered);  // it ended with the cut answer
+    CHECK_FALSE(result.third_answered());  // it ended with the cut answer
   }
   SECTION("hang") {
     auto result = on_reused_connection(mock, fault_rule(Fault::hang), std::chrono::milliseconds(300));
@@ -620,7 +621,7 @@ TEST_CASE("every fault works on the second request of a kept-alive connection") 
   SECTION("delay") {
     auto result = on_reused_connection(mock, delay_rule(std::chrono::milliseconds(20)));
     CHECK(result.second.status_line() == "HTTP/1.1 401 Unauthorized");
-    CHECK(result.third_answered);
+    CHECK(result.third_answered());
   }
   SECTION("status") {
     FailureRule rule;
@@ -628,7 +629,7 @@ TEST_CASE("every fault works on the second request of a kept-alive connection") 
     rule.status = 503;
     auto result = on_reused_connection(mock, rule);
     CHECK(result.second.status_line() == "HTTP/1.1 503 Service Unavailable");
-    CHECK(result.third_answered);
+    CHECK(result.third_answered());
   }
   SECTION("error") {
     FailureRule rule;
@@ -637,7 +638,7 @@ TEST_CASE("every fault works on the second request of a kept-alive connection") 
     rule.error = "invalid_client";
     auto result = on_reused_connection(mock, rule);
     CHECK(result.second.body().find("invalid_client") != std::string::npos);
-    CHECK(result.third_answered);
+    CHECK(result.third_answered());
   }
   SECTION("rate_limit") {
     FailureRule rule;
@@ -646,7 +647,9 @@ TEST_CASE("every fault works on the second request of a kept-alive connection") 
     auto result = on_reused_connection(mock, rule);
     CHECK(result.second.status_line() == "HTTP/1.1 429 Too Many Requests");
     CHECK(result.second.has_header("Retry-After: 1"));
-    CHECK(result.third_answered);
+    // The scripted 429 holds its route for retry_after, as Discord's buckets
+    // do: the connection goes on, and the third request is still limited.
+    CHECK(result.third_status == "HTTP/1.1 429 Too Many Requests");
   }
   auto entries = mock.server.journal();
   REQUIRE(entries.size() >= 2);

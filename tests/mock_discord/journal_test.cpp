@@ -82,3 +82,32 @@ TEST_CASE("open counts an entry at once; close adds its outcome") {
   journal.close(sequence, 200, 1, 1);  // gone: nothing to update, nothing breaks
   CHECK(journal.entries().empty());
 }
+
+TEST_CASE("invalid UTF-8 in a request is journaled replaced, so the journal always serialises") {
+  Journal journal;
+  JournalEntry e = entry("users_me");
+  e.path = "/api/v10/users/@me\xFF";
+  e.query = {{"x", "\xFF"}, {"\xC0\xAF", "ok"}};
+  journal.record(e);
+  const auto kept = journal.entries().front();
+  CHECK(kept.query[0].second == "\xEF\xBF\xBD");
+  CHECK_NOTHROW(kept.to_json().dump());
+  CHECK(kept.to_json()["path"] == "/api/v10/users/@me\xEF\xBF\xBD");
+}
+
+TEST_CASE("the journal is bounded in bytes, not only in entries: large values are cut") {
+  Journal journal(10000, 256 * 1024);
+  const std::string mebibyte(1024 * 1024, 'a');
+  for (int i = 0; i < 200; ++i) {
+    JournalEntry e = entry("token");
+    e.form = {{"big", mebibyte}};
+    journal.record(e);
+  }
+  const auto entries = journal.entries();
+  std::size_t bytes = 0;
+  for (const auto& kept : entries) bytes += kept.to_line().size();
+  CHECK(bytes < 256 * 1024);
+  CHECK_FALSE(entries.empty());
+  CHECK_THAT(entries.back().form[0].second, Catch::EndsWith("...[1048576 bytes]"));
+  CHECK(journal.counts().at("token") == 200);
+}

@@ -61,3 +61,16 @@ TEST_CASE("seeded generator is reproducible") {
   CHECK(a.alphanumeric(30) != c.alphanumeric(30));
   CHECK(secure_alphanumeric(30).size() == 30);
 }
+
+TEST_CASE("a relative reference with :// in its query stays relative; dot segments are removed") {
+  auto base = parse_url("https://abc.ngrok-free.app/auth/callback?code=x");
+  REQUIRE(base);
+  auto next = resolve_url(*base, "/me?next=https://evil.test/");
+  REQUIRE(next);
+  CHECK(next->str() == "https://abc.ngrok-free.app/me?next=https://evil.test/");
+  CHECK(resolve_url(*base, "done?from=http://x")->str() == "https://abc.ngrok-free.app/auth/done?from=http://x");
+  CHECK(resolve_url(*base, "../a/./b/../c")->path == "/a/c");
+  CHECK(resolve_url(*base, "/a/b/..")->path == "/a/");
+  CHECK(resolve_url(*base, "../../../x")->path == "/x");
+  CHECK(resolve_url(*base, "https://other.test/a/../b")->str() == "https://other.test/b");
+}

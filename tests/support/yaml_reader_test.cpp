@@ -63,3 +63,45 @@ TEST_CASE("a missing key is reported at its parent") {
   CHECK(error_of([&] { reader.require(reader.root(), "name", "scenario"); })
             .rfind("m.yaml:1:1: missing key 'name' in scenario", 0) == 0);
 }
+
+TEST_CASE("a second YAML document is refused where it starts, even when what follows is invalid") {
+  std::string message = error_of([] { YamlReader::from_string("s.yaml", "name: a\nsteps: []\n---\nname: b\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:3:1: a second YAML document"));
+  message = error_of([] { YamlReader::from_string("s.yaml", "name: a\n---\nname: b: c\n  - [unclosed\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:2:1: a second YAML document"));
+  message = error_of([] { YamlReader::from_string("s.yaml", "name: a\n# a comment\n--- {name: b}\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:3:1: a second YAML document"));
+  message = error_of([] { YamlReader::from_string("s.yaml", "name: a\n...\nname: b\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:2:1: a second YAML document"));
+  // A leading '---' starts the first and only document; a trailing one adds nothing.
+  CHECK(error_of([] { YamlReader::from_string("s.yaml", "# about\n---\nname: a\n"); }) == "(no error)");
+  CHECK(error_of([] { YamlReader::from_string("s.yaml", "name: a\n---\n# nothing\n"); }) == "(no error)");
+  // Inside a block scalar, '---' indented is text.
+  CHECK(error_of([] { YamlReader::from_string("s.yaml", "about: |\n  ---\n  text\nname: a\n"); }) == "(no error)");
+}
+
+TEST_CASE("YAML syntax errors are explained in plain words; a tab is named") {
+  std::string tab = error_of([] { YamlReader::from_string("s.yaml", "name: a\nsteps:\n\t- open: /\n"); });
+  CHECK_THAT(tab, Catch::StartsWith("s.yaml:3:1: a tab character in the indentation"));
+  std::string indent = error_of([] { YamlReader::from_string("s.yaml", "name: a\n  steps: x\n"); });
+  CHECK_THAT(indent, Catch::StartsWith("s.yaml:2:") && Catch::Contains("indentation") &&
+                         !Catch::Contains("illegal map value"));
+}
+
+TEST_CASE("a binary or non-UTF-8 file names the byte and its line and column") {
+  std::string message = error_of([] { YamlReader::from_string("s.yaml", "name: a\nx: caf\xE9\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:2:7: not UTF-8 text: byte 0xE9"));
+  message = error_of([] { YamlReader::from_string("s.yaml", std::string("name: \"a\\q\0\x01\"\n", 14)); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:1:11: control character 0x00"));
+  // An escape that decodes to a lone surrogate is located too.
+  message = error_of([] { YamlReader::from_string("s.yaml", "body: \"\\udc00\"\n"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:1:"));
+}
+
+TEST_CASE("content after the first document's end is an error, not ignored (and not a hang)") {
+  // Found by fuzz_mock_config: yaml-cpp's LoadAll() looped forever on it,
+  // and its Load() returned {path: /apateway} as if the rest were not there.
+  std::string message = error_of([] { YamlReader::from_string("s.yaml", "{path: /apateway}, headers"); });
+  CHECK_THAT(message, Catch::StartsWith("s.yaml:1:") && Catch::Contains("unexpected content after the end of the document"));
+  CHECK_THAT(error_of([] { YamlReader::from_string("s.yaml", "[1, 2] [3]\n"); }), Catch::Contains("unexpected content"));
+}
