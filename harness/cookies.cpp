@@ -146,9 +146,12 @@ std::optional<TimePoint> parse_cookie_date(const std::string& text) {
   broken.tm_sec = second;
   // Year 9999 does not fit the clock's nanoseconds (they end in 2262): such a
   // date is "as late as can be", and cap_expiry() makes it 400 days.
+  // Likewise before 1678: "as early as can be", a cookie already expired.
   const std::time_t seconds = timegm(&broken);
   constexpr auto last_second = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max().time_since_epoch());
+  constexpr auto first_second = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::min().time_since_epoch());
   if (seconds >= last_second.count()) return TimePoint::max();
+  if (seconds <= first_second.count()) return TimePoint::min();
   return std::chrono::system_clock::from_time_t(seconds);
 }
 

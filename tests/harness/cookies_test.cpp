@@ -177,3 +177,12 @@ TEST_CASE("far-future cookies live 400 days instead of overflowing into the past
   CHECK(parse_ok("a=1; Max-Age=9300000000").expires == cap);
   CHECK(parse_cookie_date("Fri, 31 Dec 9999 23:59:59 GMT") == TimePoint::max());
 }
+
+TEST_CASE("far-past cookies are expired instead of overflowing the clock") {
+  // Found by fuzz_browser_parsers (UBSan: signed overflow in chrono): the
+  // clock's nanoseconds begin in 1678, and RFC 6265 dates go back to 1601.
+  CHECK(parse_cookie_date("Fri, 31 Dec 1615 23:59:59 GMT") == TimePoint::min());
+  CHECK(parse_cookie_date("Sat, 1 Jan 1601 00:00:00 GMT") == TimePoint::min());
+  CHECK(parse_ok("a=1; Expires=Fri, 31 Dec 1615 23:59:59 GMT").expires == TimePoint::min());
+  CHECK(parse_cookie_date("Thu, 1 Jan 1970 00:00:00 GMT") == std::chrono::system_clock::from_time_t(0));
+}
