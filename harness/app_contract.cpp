@@ -17,9 +17,14 @@ std::optional<std::string> path_flag(const std::string& flag, const std::string&
 
 }  // namespace
 
-AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides) {
-  if (spec.kind_given) return spec;
+AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides, bool app_command) {
   AppSpec app = spec;
+  const bool reference_app = spec.kind == AppSpec::Kind::reference && (spec.kind_given || !app_command);
+  if (reference_app) {
+    app.user_page = app.user_page.empty() ? "/me" : app.user_page;
+    app.refreshes = true;
+  }
+  if (spec.kind_given) return app;
   if (overrides.login_path) app.login_path = *overrides.login_path;
   if (overrides.user_page) app.user_page = *overrides.user_page;
   if (overrides.refreshes) app.refreshes = *overrides.refreshes;

@@ -28,8 +28,11 @@ struct AppOverrides {
 
 // The app a scenario runs against: its own `app:` section, with the
 // overrides applied when it does not set `kind`. A redirect path moves the
-// redirect URI too unless the section gives `redirect_uri`.
-AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides);
+// redirect URI too unless the section gives `redirect_uri`. When that app is
+// the reference app (`app_command`: whether --app-cmd replaces apps that do
+// not set `kind`), its own contract fills what is not given: `/me` shows
+// who is signed in, and it refreshes its tokens.
+AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides, bool app_command = false);
 
 // Reads the flags' raw text (paths checked like the YAML keys, the timeout
 // a duration); throws support::UsageError naming the flag.

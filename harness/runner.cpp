@@ -115,7 +115,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
     result.skip_reason = *scenario.skip;
     return result;
   }
-  const AppSpec app = effective_app(scenario.app, options.app);
+  const AppSpec app = effective_app(scenario.app, options.app, options.app_command.has_value());
   for (const std::string& need : scenario.requires_app) {
     if (need == "refreshes" && !app.refreshes) {
       result.outcome = ScenarioResult::Outcome::skipped;

@@ -16,7 +16,7 @@ using support::text::ends_with;
 
 ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& options)
     : scenario_(scenario),
-      app_spec_(effective_app(scenario.app, options.app)),
+      app_spec_(effective_app(scenario.app, options.app, options.app_command.has_value())),
       started_(std::chrono::steady_clock::now()),
       limit_(harness::time_limit(scenario, options)),
       deadline_(started_ + limit_),

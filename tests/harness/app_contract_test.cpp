@@ -43,3 +43,26 @@ TEST_CASE("bad flag values are usage errors naming the flag") {
   CHECK_THROWS_AS(harness::parse_app_flags(text), support::UsageError);
   CHECK_FALSE(harness::parse_app_flags(AppFlagText{}).any());
 }
+
+TEST_CASE("the reference app brings its own contract: /me shows the user, and it refreshes") {
+  AppSpec spec;  // no kind: the reference app, unless --app-cmd replaces it
+  AppSpec reference = harness::effective_app(spec, AppOverrides{});
+  CHECK(reference.user_page == "/me");
+  CHECK(reference.refreshes);
+
+  AppSpec command = harness::effective_app(spec, AppOverrides{}, /*app_command=*/true);
+  CHECK(command.user_page.empty());
+  CHECK_FALSE(command.refreshes);
+
+  AppOverrides said_otherwise;
+  said_otherwise.refreshes = false;
+  said_otherwise.user_page = "/profile";
+  AppSpec overridden = harness::effective_app(spec, said_otherwise);
+  CHECK(overridden.user_page == "/profile");
+  CHECK_FALSE(overridden.refreshes);
+
+  AppSpec none;
+  none.kind = AppSpec::Kind::none;
+  none.kind_given = true;
+  CHECK(harness::effective_app(none, AppOverrides{}).user_page.empty());
+}
