@@ -2,6 +2,7 @@
 // line per scenario, the closing "N passed, N failed" line, located load
 // errors, the report files, verdicts with warnings and check-app's report card.
 #include <catch2/catch.hpp>
+#include "support/diagnostic.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -99,12 +99,7 @@ pid_t start_harness(const std::vector<std::string>& arguments, const std::string
   return pid;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_text(const fs::path& path) { return support::SourceText::read_file(path.string())->text(); }
 
 // Gone or a zombie: either way, not running.
 bool process_alive(pid_t pid) {

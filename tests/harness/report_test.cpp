@@ -4,9 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "support/diagnostic.hpp"
 #include "support/errors.hpp"
 #include "support/utf8.hpp"
 
@@ -38,12 +37,7 @@ RunSummary sample_summary() {
   return summary;
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+std::string read(const std::string& path) { return support::SourceText::read_file(path)->text(); }
 
 }  // namespace
 

@@ -8,16 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "support/diagnostic.hpp"
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+std::string read_file(const std::string& path) { return support::SourceText::read_file(path)->text(); }
 
 std::string walkthrough_block() {
   const std::string readme = read_file(PROJECT_ROOT "/README.md");
