@@ -110,13 +110,13 @@ std::string consent_page_html(const ConsentPageView& view) {
       "to: <b>" + html_escape(view.redirect_target) + "</b></p>\n"
       "<p class=\"fine\">The developer of " + app + "'s privacy policy and terms of service apply to this "
       "application.</p>\n</div>\n"
-      "<form id=\"" + form::form_id + "\" class=\"footer\" method=\"post\" action=\"" + form::action_path + "\">\n"
+      "<form id=\"" + form::form_id + "\" method=\"post\" action=\"" + form::action_path + "\" class=\"footer\">\n"
       "  <input type=\"hidden\" name=\"" + form::token_field + "\" value=\"" + html_escape(view.consent_token) +
       "\">\n"
-      "  <button type=\"submit\" class=\"cancel\" id=\"consent-cancel\" data-testid=\"consent-cancel\" name=\"" +
-      form::decision_field + "\" value=\"" + form::deny + "\">Cancel</button>\n"
-      "  <button type=\"submit\" class=\"authorize\" id=\"consent-authorize\" data-testid=\"consent-authorize\" name=\"" +
-      form::decision_field + "\" value=\"" + form::approve + "\">Authorize</button>\n"
+      "  <button type=\"submit\" name=\"" + form::decision_field + "\" value=\"" + form::deny +
+      "\" class=\"cancel\" id=\"consent-cancel\" data-testid=\"consent-cancel\">Cancel</button>\n"
+      "  <button type=\"submit\" name=\"" + form::decision_field + "\" value=\"" + form::approve +
+      "\" class=\"authorize\" id=\"consent-authorize\" data-testid=\"consent-authorize\">Authorize</button>\n"
       "</form>\n</main>\n";
   return page("consent", "Authorize access to your account", content);
 }
