@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
                "Settings: config.ini (ClientId, ClientSecret, RedirectUrl, ...), then the environment\n"
                "(PORT, DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_REDIRECT_URI, DISCORD_SCOPES,\n"
                "DISCORD_AUTHORIZE_URL, DISCORD_TOKEN_URL, DISCORD_API_BASE, DISCORD_PKCE), which wins."};
+  cli.set_version_flag("--version", std::string("reference_app ") + PROJECT_VERSION);
   std::string config_path = "config.ini";
   bool config_given = false;
   cli.add_option_function<std::string>(

@@ -13,6 +13,7 @@
 
 #include "harness/app_contract.hpp"
 #include "harness/app_under_test.hpp"
+#include "harness/progress_line.hpp"
 #include "harness/report.hpp"
 #include "harness/report_card.hpp"
 #include "harness/runner.hpp"
@@ -20,6 +21,7 @@
 #include "support/duration.hpp"
 #include "support/errors.hpp"
 #include "support/signals.hpp"
+#include "support/terminal.hpp"
 
 namespace {
 
@@ -28,6 +30,8 @@ struct Arguments {
   std::string app_command;
   int jobs = 0;
   std::vector<std::string> tags;
+  std::vector<std::string> skip_tags;
+  bool fail_fast = false;
   std::string name_glob;
   std::string junit, json, html;
   std::optional<std::uint64_t> seed;
@@ -39,6 +43,7 @@ struct Arguments {
 harness::Selection selection_of(const Arguments& arguments) {
   harness::Selection selection;
   selection.tags = arguments.tags;
+  selection.skip_tags = arguments.skip_tags;
   selection.name_glob = arguments.name_glob;
   if (!arguments.shard.empty()) selection.shard = harness::parse_shard(arguments.shard);
   return selection;
@@ -114,8 +119,9 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   }
   const auto selected = harness::select_scenarios(suite.scenarios, selection_of(arguments));
   // A mistyped --tag or --name must not turn a CI gate green by running nothing.
-  if (selected.empty() && !suite.scenarios.empty() && (!arguments.tags.empty() || !arguments.name_glob.empty()))
-    throw support::UsageError("no scenario matches the --tag/--name filters (" + std::to_string(suite.scenarios.size()) +
+  if (selected.empty() && !suite.scenarios.empty() &&
+      (!arguments.tags.empty() || !arguments.skip_tags.empty() || !arguments.name_glob.empty()))
+    throw support::UsageError("no scenario matches the --tag/--skip-tag/--name filters (" + std::to_string(suite.scenarios.size()) +
                               " scenarios loaded; `harness list` shows them)");
 
   harness::RunOptions options;
@@ -130,9 +136,21 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
-  harness::RunSummary summary = harness::run_scenarios(selected, options, [print_results](const harness::ScenarioResult& result) {
-    if (print_results) std::cout << harness::console_report(result) << std::flush;
-  });
+  options.fail_fast = arguments.fail_fast;
+  // On a terminal: coloured verdicts (unless NO_COLOR) and a live progress
+  // line; piped output stays plain, one line per result.
+  const bool colour = support::colour_wanted(STDOUT_FILENO);
+  std::mutex console;
+  std::optional<harness::ProgressLine> progress_line;
+  if (support::is_terminal(STDOUT_FILENO)) progress_line.emplace(interruption->progress, std::cout, console);
+  harness::RunSummary summary =
+      harness::run_scenarios(selected, options, [&](const harness::ScenarioResult& result) {
+        if (!print_results) return;
+        std::lock_guard<std::mutex> lock(console);
+        if (progress_line) progress_line->clear();
+        std::cout << harness::console_report(result, colour) << std::flush;
+      });
+  progress_line.reset();
   interruption->finishing.lock();  // held until exit: a late signal changes nothing now
   reports_written = write_reports(arguments, summary);
   return summary;
@@ -175,18 +193,22 @@ void add_run_options(CLI::App& command, Arguments& arguments) {
   command.add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
   command.add_option("--timeout", arguments.timeout,
                      "time limit of each scenario without its own timeout: (default 60s)");
+  command.add_flag("--fail-fast", arguments.fail_fast,
+                   "start no scenario after the first failure (the rest are reported as skipped)");
 }
 
 int main(int argc, char** argv) {
   CLI::App cli{"Runs Discord OAuth2 login scenarios against an offline mock Discord."};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("harness ") + PROJECT_VERSION);
   Arguments arguments;
 
   CLI::App* run = cli.add_subcommand("run", "run scenarios (exit 0: all passed, 1: some failed, 2: invalid input)");
   run->add_option("paths", arguments.paths, "scenario files or folders")->required();
   run->add_option("--app-cmd", arguments.app_command, "run scenarios that do not set app kind against this command");
   add_run_options(*run, arguments);
-  run->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
+  run->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable); '!T' leaves out those with T");
+  run->add_option("--skip-tag", arguments.skip_tags, "leave out scenarios with this tag (repeatable)");
   run->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
   run->add_option("--shard", arguments.shard, "run the I-th of N slices, e.g. 2/4");
   harness::add_app_flags(*run, arguments.app_flags);
@@ -203,7 +225,8 @@ int main(int argc, char** argv) {
 
   CLI::App* list = cli.add_subcommand("list", "list the scenarios that would run");
   list->add_option("paths", arguments.paths, "scenario files or folders")->required();
-  list->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable)");
+  list->add_option("--tag", arguments.tags, "only scenarios with this tag (repeatable); '!T' leaves out those with T");
+  list->add_option("--skip-tag", arguments.skip_tags, "leave out scenarios with this tag (repeatable)");
   list->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
   list->add_option("--shard", arguments.shard, "the I-th of N slices, e.g. 2/4");
 

@@ -9,7 +9,8 @@
 namespace harness {
 
 // "PASS  name  12 ms" or "FAIL  name  30 ms" followed by the failure details.
-std::string console_report(const ScenarioResult& result);
+// With `colour`, the verdict is coloured (ANSI; only for a terminal).
+std::string console_report(const ScenarioResult& result, bool colour = false);
 
 // Each throws support::SystemError naming the path when it cannot write.
 void write_junit_report(const std::string& path, const RunSummary& summary);

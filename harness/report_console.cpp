@@ -47,7 +47,7 @@ void failure_lines(std::ostringstream& out, const std::vector<Failure>& failures
 
 }  // namespace
 
-std::string console_report(const ScenarioResult& result) {
+std::string console_report(const ScenarioResult& result, bool colour) {
   std::ostringstream out;
   const std::string verdict = result.verdict();
   const char* label = verdict == "pass"    ? "PASS"
@@ -55,7 +55,17 @@ std::string console_report(const ScenarioResult& result) {
                       : verdict == "warn"  ? "WARN"
                       : verdict == "error" ? "ERROR"
                                            : "FAIL";
-  out << label << "  " << result.name << "  " << milliseconds(result.duration_ms);
+  if (colour) {
+    const char* code = verdict == "pass"    ? "32"
+                       : verdict == "skip"  ? "90"
+                       : verdict == "warn"  ? "33"
+                       : verdict == "error" ? "35"
+                                            : "1;31";
+    out << "\033[" << code << "m" << label << "\033[0m";
+  } else {
+    out << label;
+  }
+  out << "  " << result.name << "  " << milliseconds(result.duration_ms);
   if (result.outcome == ScenarioResult::Outcome::skipped && !result.skip_reason.empty())
     out << "  (" << result.skip_reason << ")";
   out << '\n';

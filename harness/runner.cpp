@@ -125,6 +125,19 @@ std::vector<StepResult> planned_steps(const Scenario& scenario) {
   return steps;
 }
 
+// A scenario the run did not start, skipped for `reason`.
+ScenarioResult not_run(const Scenario& scenario, const std::string& reason) {
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.file = scenario.file;
+  result.about = scenario.about;
+  result.tags = scenario.tags;
+  result.steps = planned_steps(scenario);
+  result.outcome = ScenarioResult::Outcome::skipped;
+  result.skip_reason = reason;
+  return result;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& options) {
@@ -165,6 +178,18 @@ ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& option
   return result;
 }
 
+RunProgress::Snapshot RunProgress::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Snapshot snapshot;
+  snapshot.total = scenarios_.size();
+  snapshot.elapsed_ms = since(started_);
+  for (std::size_t i = 0; i < scenarios_.size(); ++i) {
+    if (done_[i]) ++snapshot.done;
+    if (i < running_.size() && running_[i]) snapshot.running.push_back(scenarios_[i]->name);
+  }
+  return snapshot;
+}
+
 RunSummary RunProgress::interrupted(const std::string& reason) const {
   std::lock_guard<std::mutex> lock(mutex_);
   RunSummary summary;
@@ -200,14 +225,29 @@ RunSummary run_scenarios(const std::vector<const Scenario*>& scenarios, const Ru
     progress.scenarios_ = scenarios;
     progress.results_.assign(scenarios.size(), ScenarioResult{});
     progress.done_.assign(scenarios.size(), false);
+    progress.running_.assign(scenarios.size(), false);
   }
   std::size_t next_to_report = 0;
   std::atomic<std::size_t> next_to_run{0};
 
+  std::atomic<bool> stopped{false};
   auto worker = [&] {
     for (std::size_t index; (index = next_to_run++) < scenarios.size();) {
-      ScenarioResult result = run_scenario(*scenarios[index], options.world);
+      ScenarioResult result;
+      if (stopped) {
+        result = not_run(*scenarios[index], "not run: --fail-fast stopped the run after a failure");
+      } else {
+        {
+          std::lock_guard<std::mutex> lock(progress.mutex_);
+          progress.running_[index] = true;
+        }
+        result = run_scenario(*scenarios[index], options.world);
+        if (options.fail_fast && (result.outcome == ScenarioResult::Outcome::failed ||
+                                  result.outcome == ScenarioResult::Outcome::error))
+          stopped = true;
+      }
       std::lock_guard<std::mutex> lock(progress.mutex_);  // also: on_result one at a time
+      progress.running_[index] = false;
       progress.results_[index] = std::move(result);
       progress.done_[index] = true;
       while (next_to_report < scenarios.size() && progress.done_[next_to_report])

@@ -21,6 +21,15 @@ class RunProgress {
   // an error saying `reason` ("interrupted by SIGINT").
   RunSummary interrupted(const std::string& reason) const;
 
+  // For a live progress line: how many are done, of how many, and the
+  // names of the scenarios running now.
+  struct Snapshot {
+    std::size_t done = 0, total = 0;
+    std::vector<std::string> running;
+    double elapsed_ms = 0;
+  };
+  Snapshot snapshot() const;
+
  private:
   friend RunSummary run_scenarios(const std::vector<const Scenario*>&, const struct RunOptions&,
                                   const std::function<void(const ScenarioResult&)>&);
@@ -28,6 +37,7 @@ class RunProgress {
   std::vector<const Scenario*> scenarios_;
   std::vector<ScenarioResult> results_;
   std::vector<bool> done_;
+  std::vector<bool> running_;
   std::chrono::steady_clock::time_point started_;
 };
 
@@ -35,6 +45,9 @@ struct RunOptions {
   WorldOptions world;
   int jobs = 0;  // 0: the number of cores
   RunProgress* progress = nullptr;  // filled in as results come, when given
+  // --fail-fast: after the first failure (or error) no scenario starts; the
+  // ones left are skipped, saying why. Those already running finish.
+  bool fail_fast = false;
 };
 
 // Runs one scenario; never throws: whatever goes wrong is in the result.

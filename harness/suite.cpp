@@ -125,9 +125,21 @@ Shard parse_shard(const std::string& text) {
 std::vector<const Scenario*> select_scenarios(const std::vector<Scenario>& scenarios, const Selection& selection) {
   std::vector<const Scenario*> kept;
   for (const auto& scenario : scenarios) {
-    bool tagged = selection.tags.empty();
-    for (const auto& tag : selection.tags)
-      tagged = tagged || std::find(scenario.tags.begin(), scenario.tags.end(), tag) != scenario.tags.end();
+    auto has = [&scenario](const std::string& tag) {
+      return std::find(scenario.tags.begin(), scenario.tags.end(), tag) != scenario.tags.end();
+    };
+    // --tag T keeps scenarios with any T; --tag '!T' and --skip-tag T drop those with T.
+    bool wanted_any = false, tagged = false, excluded = false;
+    for (const auto& tag : selection.tags) {
+      if (tag.size() > 1 && tag[0] == '!') {
+        excluded = excluded || has(tag.substr(1));
+      } else {
+        wanted_any = true;
+        tagged = tagged || has(tag);
+      }
+    }
+    for (const auto& tag : selection.skip_tags) excluded = excluded || has(tag);
+    tagged = (tagged || !wanted_any) && !excluded;
     bool named = selection.name_glob.empty() || fnmatch(selection.name_glob.c_str(), scenario.name.c_str(), 0) == 0;
     if (tagged && named) kept.push_back(&scenario);
   }

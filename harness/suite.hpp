@@ -46,7 +46,8 @@ struct Shard {
 Shard parse_shard(const std::string& text);
 
 struct Selection {
-  std::vector<std::string> tags;  // --tag (repeatable): a scenario with any of them
+  std::vector<std::string> tags;  // --tag (repeatable): a scenario with any of them; "!T" excludes T
+  std::vector<std::string> skip_tags;  // --skip-tag (repeatable): never a scenario with any of them
   std::string name_glob;          // --name: fnmatch pattern on the scenario name; "" = all
   std::optional<Shard> shard;     // applied last, to what the filters kept, by position
 };

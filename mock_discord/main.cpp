@@ -17,6 +17,7 @@ namespace {
 
 int run(int argc, char** argv) {
   CLI::App app{"mock_discord: an offline Discord OAuth2 server (docs/mock_discord.md)"};
+  app.set_version_flag("--version", std::string("mock_discord ") + PROJECT_VERSION);
   std::string config_path;
   mock_discord::ServerOptions options;
   std::optional<std::uint64_t> seed;

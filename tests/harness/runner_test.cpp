@@ -341,3 +341,31 @@ steps:
   REQUIRE_FALSE(result.passed());
   CHECK(failure_text(result).find("the app was killed by signal SIGSEGV") != std::string::npos);
 }
+
+TEST_CASE("fail-fast: after a failure no scenario starts, the rest are skipped saying why") {
+  std::vector<Scenario> scenarios;
+  scenarios.push_back(load_scenario_text("a.yaml", "name: fails\napp: {kind: none}\nsteps:\n"
+                                                   "  - request: {url: '${discord}/_mock/health'}\n"
+                                                   "    expect: {status: 500}\n"));
+  for (const char* name : {"b", "c"})
+    scenarios.push_back(load_scenario_text(std::string(name) + ".yaml",
+                                           std::string("name: ") + name + "\napp: {kind: none}\nsteps:\n"
+                                           "  - request: {url: '${discord}/_mock/health'}\n"
+                                           "    expect: {status: 200}\n"));
+  std::vector<const Scenario*> selected;
+  for (const auto& scenario : scenarios) selected.push_back(&scenario);
+  RunOptions options;
+  options.jobs = 1;
+  options.fail_fast = true;
+  std::vector<std::string> seen;
+  RunSummary summary = run_scenarios(selected, options, [&](const ScenarioResult& result) { seen.push_back(result.name); });
+  CHECK(seen == std::vector<std::string>{"fails", "b", "c"});
+  CHECK(summary.results[0].outcome == ScenarioResult::Outcome::failed);
+  for (std::size_t i = 1; i < 3; ++i) {
+    CHECK(summary.results[i].outcome == ScenarioResult::Outcome::skipped);
+    CHECK(summary.results[i].skip_reason == "not run: --fail-fast stopped the run after a failure");
+  }
+  options.fail_fast = false;
+  RunSummary all = run_scenarios(selected, options, [](const ScenarioResult&) {});
+  CHECK(all.count(ScenarioResult::Outcome::passed) == 2);
+}

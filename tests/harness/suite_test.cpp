@@ -134,6 +134,24 @@ TEST_CASE("selection: --tag keeps scenarios with any of the tags, --name matches
   CHECK(harness::select_scenarios(loaded.scenarios, selection).empty());
 }
 
+TEST_CASE("selection: --tag '!T' and --skip-tag T leave out scenarios with T") {
+  ScratchSuite suite("exclude");
+  suite.scenario("1.yaml", "happy path", "[flow, smoke]");
+  suite.scenario("2.yaml", "slow hang", "[flow, slow]");
+  suite.scenario("3.yaml", "token errors", "[discord]");
+  auto loaded = harness::load_suite({suite.path()});
+  REQUIRE(loaded.ok());
+  harness::Selection selection;
+  selection.tags = {"!slow"};
+  CHECK(names_of(harness::select_scenarios(loaded.scenarios, selection)) ==
+        std::vector<std::string>{"happy path", "token errors"});
+  selection.tags = {"flow", "!slow"};
+  CHECK(names_of(harness::select_scenarios(loaded.scenarios, selection)) == std::vector<std::string>{"happy path"});
+  selection.tags = {};
+  selection.skip_tags = {"slow", "discord"};
+  CHECK(names_of(harness::select_scenarios(loaded.scenarios, selection)) == std::vector<std::string>{"happy path"});
+}
+
 TEST_CASE("shards split what the filters kept, by position, without overlap or loss") {
   ScratchSuite suite("shards");
   for (int i = 0; i < 7; ++i) suite.scenario(std::to_string(i) + ".yaml", "s" + std::to_string(i));
