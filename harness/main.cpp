@@ -130,6 +130,9 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
+  if (options.world.app.intercept_discord && arguments.app_command.empty())
+    throw support::UsageError("--intercept-discord needs --app-cmd: it stands in for discord.com for an app run as a "
+                              "command (the reference app runs inside the harness and is told the mock's URLs)");
   harness::RunSummary summary = harness::run_scenarios(selected, options, [print_results](const harness::ScenarioResult& result) {
     if (print_results) std::cout << harness::console_report(result) << std::flush;
   });
