@@ -93,6 +93,11 @@ std::map<std::string, std::string> DiscordInterception::app_environment(const st
   // The app itself and the browser's callbacks are on loopback: never through the proxy.
   for (const char* name : {"NO_PROXY", "no_proxy"}) variables[name] = "localhost,127.0.0.1,::1,.localhost";
   variables["LD_PRELOAD"] = inherited_preload.empty() ? library_ : library_ + ":" + inherited_preload;
+  // A Go program linked with libc then resolves through the preload too: one
+  // whose client ignores the proxy fails on 127.3.9.1 instead of looking
+  // discord.com up for real. (A fully static one has no libc to ask.)
+  const char* godebug = std::getenv("GODEBUG");
+  variables["GODEBUG"] = godebug && *godebug ? std::string("netdns=cgo,") + godebug : "netdns=cgo";
   variables["DISCORD_INTERCEPT_HOSTS"] = support::text::join(discord_domains(), ",");
   variables["DISCORD_INTERCEPT_TO"] = "127.0.0.1:" + std::to_string(mock_tls_port_);
   return variables;

@@ -51,6 +51,15 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
   mock_->start();
   mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
+  const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
+                           (!scenario.app.kind_given && options.app_command.has_value());
+  if (has_app && app_spec_.intercept_discord) {
+    // Before the world is read, so that ${discord} names discord.com throughout.
+    if (!use_command)
+      throw support::InputError(scenario.file + ": 'discord: intercept' needs an app run as a command (kind: command, "
+                                "or --app-cmd): the reference app runs inside the harness");
+    stand_in_for_discord();
+  }
   auto resolve = [this](const std::string& text) { return expand(text, lookup_); };
   mock_discord::Config config = scenario.discord_config(resolve, app_url(), app_spec_.redirect_path);
   if (options.seed) config.seed = *options.seed;
@@ -60,17 +69,11 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   browser_.set_callback_prefixes(callback_prefixes_);
 
   if (!has_app) return;
-  const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
-                           (!scenario.app.kind_given && options.app_command.has_value());
-  if (app_spec_.intercept_discord && !use_command)
-    throw support::InputError(scenario.file + ": 'discord: intercept' needs an app run as a command (kind: command, "
-                              "or --app-cmd): the reference app runs inside the harness");
   if (use_command) {
     CommandAppOptions command;
     command.command = scenario.app.kind == AppSpec::Kind::command ? scenario.app.command : *options.app_command;
     command.cwd = scenario.app.kind == AppSpec::Kind::command ? scenario.app.cwd : "";
     app_ = make_command_app(command);
-    if (app_spec_.intercept_discord) stand_in_for_discord();
   } else {
     app_ = make_reference_app();
   }
@@ -91,8 +94,9 @@ support::Duration time_limit(const Scenario& scenario, const WorldOptions& optio
 
 void ScenarioWorld::stand_in_for_discord() {
   interception_ = std::make_unique<DiscordInterception>(mock_->port(), [this](const std::string& authority) {
-    app_->note("refused the app's connection to " + authority +
-               " through the proxy: during a test run only Discord's names reach the mock");
+    if (app_)
+      app_->note("refused the app's connection to " + authority +
+                 " through the proxy: during a test run only Discord's names reach the mock");
   });
   for (const std::string& name : discord_browser_names()) browser_.hosts().map_to_port(name, mock_->port());
 }

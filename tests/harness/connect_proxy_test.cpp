@@ -60,7 +60,7 @@ TEST_CASE("CONNECT to an allowed host opens a tunnel to its loopback port, bytes
   CHECK(proxy.refused().empty());
 }
 
-TEST_CASE("CONNECT to any other host is refused with a 403 that names it; nothing is connected") {
+TEST_CASE("CONNECT to any other host is refused with a 403 that names it, and nothing is connected") {
   RawListener upstream(RawListener::Behaviour::reset);
   std::vector<std::string> heard;
   harness::ConnectProxy proxy(only_discord_to(upstream.port(), &heard));
@@ -84,7 +84,7 @@ TEST_CASE("plain-http proxy requests and malformed CONNECT lines are refused, na
   CHECK(through_proxy(port, "CONNECT discord.com:4x3 HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 403", 0) == 0);
 }
 
-TEST_CASE("a request head over 8 KiB gets 431; a silent client is dropped after the head timeout") {
+TEST_CASE("a request head over 8 KiB gets 431, and a silent client is dropped after the head timeout") {
   harness::ConnectProxyOptions options = only_discord_to(1);
   options.head_timeout = std::chrono::milliseconds(200);
   harness::ConnectProxy proxy(options);

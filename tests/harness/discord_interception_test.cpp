@@ -73,10 +73,11 @@ TEST_CASE("the app's environment: the proxy variables, loopback exempt, and the 
   CHECK(environment.at("LD_PRELOAD") == harness::intercept_library_path() + ":/opt/other.so");
   CHECK(environment.at("DISCORD_INTERCEPT_HOSTS") == "discord.com,discordapp.com");
   CHECK(environment.at("DISCORD_INTERCEPT_TO") == "127.0.0.1:4443");
+  CHECK(environment.at("GODEBUG").rfind("netdns=cgo", 0) == 0);
   CHECK(interception.app_environment().at("LD_PRELOAD") == harness::intercept_library_path());
 }
 
-TEST_CASE("Python's requests: discord.com is tunnelled to the mock's port; example.com is refused by name") {
+TEST_CASE("Python's requests: discord.com is tunnelled to the mock's port, and example.com is refused by name") {
   RawListener mock(RawListener::Behaviour::reply_and_close, "not TLS");
   harness::DiscordInterception interception(mock.port());
   const auto environment = interception.app_environment();
