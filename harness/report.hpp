@@ -15,6 +15,8 @@ std::string console_report(const ScenarioResult& result);
 void write_junit_report(const std::string& path, const RunSummary& summary);
 void write_json_report(const std::string& path, const RunSummary& summary);
 void write_html_report(const std::string& path, const RunSummary& summary);
+// The page write_html_report writes.
+std::string html_report(const RunSummary& summary);
 
 // Writes `content` to `path` atomically (temporary file, then rename), so a
 // crash never leaves half a report behind.

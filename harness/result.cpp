@@ -58,6 +58,11 @@ nlohmann::json ScenarioResult::to_json() const {
                         {"app_output_tail", app_output_tail},
                         {"trace", trace_list}};
   if (outcome == Outcome::skipped) out["skip_reason"] = skip_reason;
+  if (!about.empty()) out["about"] = about;
+  nlohmann::json step_list = nlohmann::json::array();
+  for (const auto& step : steps)
+    step_list.push_back({{"step", step.number}, {"label", step.label}, {"where", step.where}, {"verdict", step.verdict}});
+  out["steps"] = step_list;
   out["verdict"] = verdict();
   if (!warnings.empty()) out["warnings"] = failures_json(warnings);
   return out;

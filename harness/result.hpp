@@ -24,13 +24,23 @@ struct Failure {
   std::string advice;       // extension: what the app's author should change ("" when the file says nothing)
 };
 
+// One step as it went: reports list every step with its verdict.
+struct StepResult {
+  int number = 0;      // 1-based
+  std::string label;   // "step 3 (sign in)"
+  std::string where;   // "scenarios/flows/x.yaml:14"
+  std::string verdict;  // "passed", "failed", "warned" or "not run"
+};
+
 struct ScenarioResult {
   // error: not run to an end (the file did not load, the run was interrupted)
   enum class Outcome { passed, failed, skipped, error };
 
   std::string name;
   std::string file;
+  std::string about;  // the scenario's about: (what it checks and why)
   std::vector<std::string> tags;
+  std::vector<StepResult> steps;  // every step of the scenario, in order
   Outcome outcome = Outcome::passed;
   std::string skip_reason;
   double duration_ms = 0;

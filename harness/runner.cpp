@@ -10,6 +10,8 @@
 
 #include "harness/expectations.hpp"
 #include "harness/steps.hpp"
+#include "harness/trace_detail.hpp"
+#include "support/url.hpp"
 #include "support/errors.hpp"
 
 namespace harness {
@@ -52,6 +54,11 @@ void add_journal_events(const Scenario& scenario, ScenarioWorld& world,
     event.url = entry.path;
     event.status = entry.status;
     event.note = entry.rule.empty() ? "" : "rule: " + entry.rule;
+    // The journal keeps what the app sent (redacted), not the answer's body.
+    event.request = request_detail(entry.method, entry.query.empty() ? entry.path : entry.path + "?" + support::build_form(entry.query),
+                                   {}, support::build_form(entry.form));
+    event.answer = entry.status == 0 ? "no valid answer" : answer_detail(entry.status, {}, "");
+    if (!entry.rule.empty()) event.answer += "\n(the scenario's rule fired: " + entry.rule + ")";
     result.trace.push_back(event);
   }
   std::stable_sort(result.trace.begin(), result.trace.end(),
@@ -69,6 +76,7 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, ScenarioResult& r
   std::vector<std::uint64_t> step_first_sequence;
   for (const Step& step : scenario.steps) {
     step_first_sequence.push_back(next_journal_sequence(world));
+    const std::size_t warnings_before = result.warnings.size();
     std::optional<StepAnswer> answer;
     try {
       answer = run_action(step, world, result.trace);
@@ -91,6 +99,10 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, ScenarioResult& r
                              step_failure(scenario, step, "the scenario ran out of time (timeout " +
                                                               support::format_duration(world.time_limit()) +
                                                               ") in this step"));
+    if (step.number >= 1 && static_cast<std::size_t>(step.number) <= result.steps.size())
+      result.steps[step.number - 1].verdict = !result.failures.empty()              ? "failed"
+                                            : result.warnings.size() > warnings_before ? "warned"
+                                                                                       : "passed";
     if (!result.failures.empty()) {
       // An app that crashed shows as an empty answer: say what happened to it.
       if (world.app() && !world.app()->ended_how().empty())
@@ -104,12 +116,25 @@ void run_steps(const Scenario& scenario, ScenarioWorld& world, ScenarioResult& r
 
 }  // namespace
 
+namespace {
+
+// Every step "not run" until it runs.
+std::vector<StepResult> planned_steps(const Scenario& scenario) {
+  std::vector<StepResult> steps;
+  for (const Step& step : scenario.steps) steps.push_back({step.number, step.label(), scenario.where(step), "not run"});
+  return steps;
+}
+
+}  // namespace
+
 ScenarioResult run_scenario(const Scenario& scenario, const WorldOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ScenarioResult result;
   result.name = scenario.name;
   result.file = scenario.file;
+  result.about = scenario.about;
   result.tags = scenario.tags;
+  result.steps = planned_steps(scenario);
   if (scenario.skip) {
     result.outcome = ScenarioResult::Outcome::skipped;
     result.skip_reason = *scenario.skip;
@@ -152,7 +177,9 @@ RunSummary RunProgress::interrupted(const std::string& reason) const {
     ScenarioResult result;
     result.name = scenarios_[i]->name;
     result.file = scenarios_[i]->file;
+    result.about = scenarios_[i]->about;
     result.tags = scenarios_[i]->tags;
+    result.steps = planned_steps(*scenarios_[i]);
     result.outcome = ScenarioResult::Outcome::error;
     Failure failure;
     failure.where = scenarios_[i]->file;

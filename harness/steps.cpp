@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "harness/html_form.hpp"
+#include "harness/trace_detail.hpp"
 #include "mock_discord/consent_form.hpp"
 #include "support/encoding.hpp"
 #include "support/overloaded.hpp"
@@ -29,6 +30,18 @@ StepAnswer answer_of(const Navigation& navigation, int step_number, ScenarioWorl
     event.url = hop.url.str();
     event.status = hop.status;
     event.note = hop.error_code;
+    event.request = request_detail(hop.method, hop.url.str(), {}, "");
+    if (hop.status != 0) {
+      HttpHeaders shown;
+      if (!hop.location.empty()) shown.add("Location", hop.location);
+      for (const auto& cookie : hop.set_cookies) shown.add("Set-Cookie", cookie);
+      // The browser keeps only the last page's body.
+      const bool last = &hop == &navigation.hops.back();
+      event.answer = answer_detail(hop.status, shown, last ? navigation.response.body : "");
+      for (const auto& refused : hop.refused_cookies) event.answer += "\n(cookie refused: " + refused + ")";
+    } else {
+      event.answer = hop.error_code + ": " + hop.error;
+    }
     trace.push_back(event);
   }
   answer.url = navigation.url.str();
@@ -83,16 +96,19 @@ StepAnswer run_request(const action::Request& request, int step_number, Scenario
   StepAnswer answer;
   answer.url = url->str();
   answer.hop_urls.push_back(answer.url);
-  TraceEvent event{started, step_number, party::harness, world.party_of(*url), http.method, answer.url, 0, ""};
+  TraceEvent event{started, step_number, party::harness, world.party_of(*url), http.method, answer.url, 0, "", "", ""};
+  event.request = request_detail(http.method, answer.url, http.headers, http.body);
   if (result.ok()) {
     answer.status = result.response->status;
     answer.headers = result.response->headers;
     answer.body = result.response->body;
     event.status = answer.status;
+    event.answer = answer_detail(answer.status, answer.headers, answer.body);
   } else {
     answer.error_code = result.error.code;
     answer.error = result.error.message;
     event.note = result.error.code;
+    event.answer = result.error.code + ": " + result.error.message;
   }
   answer.hop_lines.push_back((answer.status == 0 ? answer.error_code : std::to_string(answer.status)) + " " +
                              http.method + " " + answer.url);

@@ -4,8 +4,11 @@
 namespace harness {
 
 nlohmann::json TraceEvent::to_json() const {
-  return {{"at_ms", at_ms}, {"step", step},   {"from", from},     {"to", to},
-          {"method", method}, {"url", url}, {"status", status}, {"note", note}};
+  nlohmann::json out = {{"at_ms", at_ms},   {"step", step}, {"from", from},     {"to", to},
+                        {"method", method}, {"url", url},   {"status", status}, {"note", note}};
+  if (!request.empty()) out["request"] = request;
+  if (!answer.empty()) out["answer"] = answer;
+  return out;
 }
 
 std::string TraceEvent::to_line() const {

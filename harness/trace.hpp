@@ -29,6 +29,8 @@ struct TraceEvent {
   std::string url;      // as sent (the mock's journal entries are redacted)
   int status = 0;       // 0: no answer (see note)
   std::string note;     // "ERR_CONNECTION_RESET", "rule: token status 500 x1", ...
+  std::string request;  // what was sent, redacted and bounded (harness/trace_detail.hpp)
+  std::string answer;   // what came back, likewise; "" when nothing did
 
   nlohmann::json to_json() const;
   // "browser -> app  GET https://x.ngrok-free.app/login  302"

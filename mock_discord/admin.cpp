@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mock_discord/admin_page.hpp"
 #include "mock_discord/failures.hpp"
 #include "mock_discord/placeholders.hpp"
+#include "mock_discord/responses.hpp"
 #include "mock_discord/scopes.hpp"
 #include "mock_discord/server.hpp"
 #include "mock_discord/world.hpp"
@@ -76,6 +78,13 @@ std::vector<std::string> scopes_of(const support::YamlReader& reader, const YAML
   auto scopes = parse_scopes(node.Scalar());
   if (!scopes) reader.fail(node, "unknown or empty scopes '" + node.Scalar() + "'");
   return *scopes;
+}
+
+// What GET /_mock/state answers and GET /_mock/ shows.
+nlohmann::json state_with_rules(Server& mock) {
+  nlohmann::json state = mock.world().state_json();
+  state["failures"] = mock.failures().to_json();
+  return state;
 }
 
 struct AdminRoute {
@@ -161,10 +170,15 @@ RouteHandler admin_routes(Server& mock) {
     send_json(response, {{"rules", nlohmann::json::array()}});
   });
 
+  // The same, for people: a page (admin_page.hpp).
+  get("/_mock/", [&mock](const Request&, Response& response) {
+    send_html(response, 200,
+              admin_page_html(mock.url(), mock.config(), state_with_rules(mock),
+                              mock.journal_store().last(admin_page_journal_entries)));
+  });
+
   get("/_mock/state", [&mock](const Request&, Response& response) {
-    nlohmann::json state = mock.world().state_json();
-    state["failures"] = mock.failures().to_json();
-    send_json(response, state);
+    send_json(response, state_with_rules(mock));
   });
 
   get("/_mock/journal", [&mock](const Request& request, Response& response) {

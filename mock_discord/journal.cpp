@@ -9,23 +9,9 @@
 namespace mock_discord {
 namespace {
 
-bool is_secret(const std::string& name) {
-  static const char* const secrets[] = {"client_secret", "code",         "code_verifier",
-                                        "token",         "refresh_token", "access_token"};
-  for (const char* secret : secrets)
-    if (name == secret) return true;
-  return false;
-}
-
 constexpr std::size_t value_limit = 2048;
 
-// Valid UTF-8 and at most value_limit bytes (the cut says how much there was).
-std::string kept(const std::string& text) {
-  if (text.size() <= value_limit) return support::to_valid_utf8(text);
-  std::string cut = text.substr(0, value_limit);
-  while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
-  return support::to_valid_utf8(cut) + "...[" + std::to_string(text.size()) + " bytes]";
-}
+std::string kept(const std::string& text) { return support::bounded_utf8(text, value_limit); }
 
 void keep(support::Params& params) {
   for (auto& [name, value] : params) {
@@ -49,10 +35,18 @@ nlohmann::json params_json(const support::Params& params) {
 
 }  // namespace
 
+bool is_secret_name(const std::string& name) {
+  static const char* const secrets[] = {"client_secret", "code",         "code_verifier",
+                                        "token",         "refresh_token", "access_token"};
+  for (const char* secret : secrets)
+    if (name == secret) return true;
+  return false;
+}
+
 support::Params redact(const support::Params& params) {
   support::Params result = params;
   for (auto& [name, value] : result)
-    if (is_secret(name)) value = "[redacted]";
+    if (is_secret_name(name)) value = "[redacted]";
   return result;
 }
 

@@ -37,6 +37,8 @@ struct JournalEntry {
 // Replaces values of secret parameters (client_secret, code, code_verifier,
 // token, refresh_token, access_token) with "[redacted]".
 support::Params redact(const support::Params& params);
+// Whether a parameter (or JSON field) of that name is one redact() hides.
+bool is_secret_name(const std::string& name);
 
 class Journal {
  public:

@@ -56,4 +56,17 @@ std::string to_valid_utf8(const std::string& text) {
   return out;
 }
 
+std::string bounded_utf8(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return to_valid_utf8(text);
+  return to_valid_utf8(utf8_prefix(text, limit)) + "...[" + std::to_string(text.size()) + " bytes]";
+}
+
+std::string utf8_prefix(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  // Back to the lead byte of the character the limit cuts, and drop it.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace support

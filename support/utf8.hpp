@@ -15,5 +15,11 @@ std::optional<std::size_t> first_invalid_utf8(const std::string& text);
 inline bool valid_utf8(const std::string& text) { return !first_invalid_utf8(text); }
 // `text` with each invalid byte replaced by U+FFFD.
 std::string to_valid_utf8(const std::string& text);
+// to_valid_utf8 of at most `limit` bytes of `text`, cut at a character
+// boundary; a cut ends in "...[N bytes]" saying how much there was.
+std::string bounded_utf8(const std::string& text, std::size_t limit);
+// The longest prefix of `text` of at most `limit` bytes that does not split
+// a character (of valid UTF-8).
+std::string utf8_prefix(const std::string& text, std::size_t limit);
 
 }  // namespace support

@@ -28,10 +28,12 @@ TEST_CASE("the consent page follows the form contract and shows who asks for wha
   CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
   const std::string& html = page->body;
   CHECK(html.find(std::string("<body ") + mock_discord::consent_form::marker + ">") != std::string::npos);
-  CHECK(html.find(R"(<form id="mock-discord-consent" method="post" action="/oauth2/authorize/consent">)") !=
+  CHECK(html.find(R"(<form id="mock-discord-consent" method="post" action="/oauth2/authorize/consent")") !=
         std::string::npos);
-  CHECK(html.find(R"(<button type="submit" name="decision" value="approve">Authorize</button>)") != std::string::npos);
-  CHECK(html.find(R"(<button type="submit" name="decision" value="deny">Cancel</button>)") != std::string::npos);
+  CHECK(html.find(R"(<button type="submit" name="decision" value="approve" class="authorize" id="consent-authorize" )"
+                  R"(data-testid="consent-authorize">Authorize</button>)") != std::string::npos);
+  CHECK(html.find(R"(<button type="submit" name="decision" value="deny" class="cancel" id="consent-cancel" )"
+                  R"(data-testid="consent-cancel">Cancel</button>)") != std::string::npos);
   CHECK(html.find("Airhorn") != std::string::npos);
   CHECK(html.find("nelly") != std::string::npos);
   CHECK(html.find("Access your email address") != std::string::npos);
