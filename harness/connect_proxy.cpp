@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <list>
@@ -32,6 +33,14 @@ struct Target {
   int port = 0;
 };
 
+// What a host name or an address literal may hold: the refusal quotes it in a status line.
+bool is_host_text(const std::string& text) {
+  if (text.empty() || text.size() > 255) return false;
+  for (char c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '_') return false;
+  return true;
+}
+
 // "host:port" or "[v6]:port" of a CONNECT request line; nullopt when malformed.
 std::optional<Target> connect_target(const std::string& head) {
   const std::string line = head.substr(0, head.find("\r\n"));
@@ -45,6 +54,7 @@ std::optional<Target> connect_target(const std::string& head) {
   Target target;
   target.host = support::text::lower(authority.substr(0, colon));
   if (target.host.front() == '[' && target.host.back() == ']') target.host = target.host.substr(1, target.host.size() - 2);
+  if (!is_host_text(target.host)) return std::nullopt;
   for (std::size_t i = colon + 1; i < authority.size(); ++i) {
     if (authority[i] < '0' || authority[i] > '9') return std::nullopt;
     target.port = target.port * 10 + (authority[i] - '0');
@@ -59,7 +69,8 @@ std::string request_authority(const std::string& head) {
   const std::size_t scheme = line.find("://");
   if (scheme == std::string::npos) return "(no host)";
   const std::size_t begin = scheme + 3;
-  return line.substr(begin, line.find_first_of("/ ", begin) - begin);
+  const std::string authority = line.substr(begin, line.find_first_of("/ ", begin) - begin);
+  return is_host_text(authority) ? authority : "(a malformed host)";
 }
 
 bool send_all(int fd, const char* data, std::size_t size) {

@@ -82,6 +82,9 @@ TEST_CASE("plain-http proxy requests and malformed CONNECT lines are refused, na
   CHECK(through_proxy(port, "CONNECT discord.com HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 403 harness refused", 0) == 0);
   CHECK(through_proxy(port, "CONNECT discord.com:99999 HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 403", 0) == 0);
   CHECK(through_proxy(port, "CONNECT discord.com:4x3 HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 403", 0) == 0);
+  // The refusal quotes the host in its status line: never a line break from the request.
+  CHECK(through_proxy(port, "CONNECT evil\nX-Injected: 1:443 HTTP/1.1\r\n\r\n").find("X-Injected") == std::string::npos);
+  CHECK(through_proxy(port, "GET http://evil\nX-Injected:1/ HTTP/1.1\r\n\r\n").find("X-Injected") == std::string::npos);
 }
 
 TEST_CASE("a request head over 8 KiB gets 431, and a silent client is dropped after the head timeout") {
