@@ -45,6 +45,11 @@ const std::vector<std::string> expect_keys = {"status",       "url",           "
                                               "signed_in_as", "not_signed_in_as", "tunnel_error", "discord",
                                               "no_leaks",     "transport_error", "handled", "no_leaks_in_app_log",
                                               "advice"};
+const std::vector<std::string> step_extra_keys = {"name", "expect", "warn_unless", "follow_redirects"};
+const std::vector<std::string> forge_callback_keys = {"as", "state"};
+const std::vector<std::string> submit_keys = {"form", "action", "fields"};
+const std::vector<std::string> expect_discord_keys = {"requests", "codes_redeemed", "active_tokens"};
+const std::vector<std::string> count_range_keys = {"min", "max"};
 // Expectations about the world rather than about an answer: any step may list them.
 const std::vector<std::string> world_expect_keys = {"discord", "no_leaks", "no_leaks_in_app_log", "advice"};
 
@@ -57,6 +62,18 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
+}
+
+std::vector<std::string> step_keys() { return concat(concat(action_keys, tunnel_option_keys), step_extra_keys); }
+
+// The endpoints expect.discord.requests may count.
+std::vector<std::string> request_count_keys() {
+  std::vector<std::string> names;
+  for (auto endpoint : {mock_discord::Endpoint::authorize, mock_discord::Endpoint::token, mock_discord::Endpoint::revoke,
+                        mock_discord::Endpoint::users_me, mock_discord::Endpoint::guilds,
+                        mock_discord::Endpoint::oauth2_me, mock_discord::Endpoint::other, mock_discord::Endpoint::any})
+    names.push_back(mock_discord::endpoint_name(endpoint));
+  return names;
 }
 
 // "a, b or c"
@@ -501,8 +518,7 @@ class ScenarioLoader {
     step.column = node.Mark().column + 1;
     if (!node.IsMap())
       reader_.fail(node, where + " is a map with one action (" + one_of(action_keys) + "), found " + kind(node));
-    reader_.check_map(node, concat(concat(action_keys, tunnel_option_keys), {"name", "expect", "warn_unless", "follow_redirects"}),
-                      where);
+    reader_.check_map(node, step_keys(), where);
 
     std::vector<std::string> actions;
     for (auto it = node.begin(); it != node.end(); ++it)
@@ -591,7 +607,7 @@ class ScenarioLoader {
       return forge;
     }
     const std::string inner = "'forge_callback' of " + where;
-    reader_.check_map(node, {"as", "state"}, inner);
+    reader_.check_map(node, forge_callback_keys, inner);
     reader_.require(node, "as", inner);
     forge.as = user(node, "as", inner);
     if (node["state"]) {
@@ -619,7 +635,7 @@ class ScenarioLoader {
     }
     const std::string where = "'submit' of " + step_where;
     if (!node.IsMap()) reader_.fail(node, where + " is a form id or a map with form, action and fields");
-    reader_.check_map(node, {"form", "action", "fields"}, where);
+    reader_.check_map(node, submit_keys, where);
     if (node["form"]) submit.form = text(node, "form", where);
     if (node["action"]) submit.action = url(node, "action", where);
     if (node["fields"]) {
@@ -773,6 +789,7 @@ class ScenarioLoader {
     expect.line = node.Mark().line + 1;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string key = it->first.Scalar();
+      if (support::is_extension_key(key)) continue;
       expect.lines[key] = it->first.Mark().line + 1;
       if (!produces_answer(step_action) && !contains(world_expect_keys, key))
         reader_.fail(it->first, "'" + key + "' checks the answer of a step, but " + step_where + " (" +
@@ -866,21 +883,16 @@ class ScenarioLoader {
 
   DiscordExpectation read_discord_expectation(const YAML::Node& node, const std::string& expect_where) const {
     const std::string where = "'discord' of " + expect_where;
-    reader_.check_map(node, {"requests", "codes_redeemed", "active_tokens"}, where);
+    reader_.check_map(node, expect_discord_keys, where);
     if (node.size() == 0) reader_.fail(node, where + " lists nothing to check");
     DiscordExpectation expectation;
     if (node["requests"]) {
       YAML::Node requests = value(node, "requests", where);
-      std::vector<std::string> names;
-      for (auto endpoint : {mock_discord::Endpoint::authorize, mock_discord::Endpoint::token,
-                            mock_discord::Endpoint::revoke, mock_discord::Endpoint::users_me,
-                            mock_discord::Endpoint::guilds, mock_discord::Endpoint::oauth2_me,
-                            mock_discord::Endpoint::other, mock_discord::Endpoint::any})
-        names.push_back(mock_discord::endpoint_name(endpoint));
-      reader_.check_map(requests, names, "'requests' of " + where);
+      reader_.check_map(requests, request_count_keys(), "'requests' of " + where);
       if (requests.size() == 0) reader_.fail(requests, "'requests' lists no endpoint");
       for (auto it = requests.begin(); it != requests.end(); ++it)
-        expectation.requests[it->first.Scalar()] = read_count(it->second, "the count of " + it->first.Scalar());
+        if (!support::is_extension_key(it->first.Scalar()))
+          expectation.requests[it->first.Scalar()] = read_count(it->second, "the count of " + it->first.Scalar());
     }
     if (node["codes_redeemed"])
       expectation.codes_redeemed = static_cast<int>(reader_.integer(node["codes_redeemed"], "'codes_redeemed'", 0, 1000000000));
@@ -897,7 +909,7 @@ class ScenarioLoader {
       range.min = range.max = static_cast<int>(reader_.integer(node, what, 0, most));
       return range;
     }
-    reader_.check_map(node, {"min", "max"}, what);
+    reader_.check_map(node, count_range_keys, what);
     if (!node["min"] && !node["max"]) reader_.fail(node, what + " gives neither 'min' nor 'max'");
     range.max = std::numeric_limits<int>::max();
     if (node["min"]) range.min = static_cast<int>(reader_.integer(node["min"], "'min' of " + what, 0, most));
@@ -928,6 +940,17 @@ Scenario load_scenario(const std::string& path) { return load(support::SourceTex
 
 Scenario load_scenario_text(const std::string& name, const std::string& text) {
   return load(std::make_shared<const support::SourceText>(name, text));
+}
+
+const std::map<std::string, std::vector<std::string>>& scenario_key_tables() {
+  static const std::map<std::string, std::vector<std::string>> tables = {
+      {"scenario", top_level_keys},           {"app", app_keys},
+      {"step", step_keys()},                  {"forge_callback", forge_callback_keys},
+      {"submit", submit_keys},                {"request", request_keys},
+      {"discord_change", discord_change_keys}, {"expect", expect_keys},
+      {"expect_discord", expect_discord_keys}, {"request_counts", request_count_keys()},
+      {"count_range", count_range_keys}};
+  return tables;
 }
 
 }  // namespace harness

@@ -146,10 +146,21 @@ class Reader {
   const Resolver& resolve_;
 };
 
+const std::vector<std::string> discord_keys = {"applications", "users",       "signed_in", "consent", "code_ttl",
+                                               "token_ttl",    "rate_limits", "failures",  "seed"};
+const std::vector<std::string> application_keys = {"id", "name", "secret", "description", "redirect_uris", "public"};
+const std::vector<std::string> user_keys = {"id",       "username",    "global_name", "email", "avatar",
+                                            "verified", "mfa_enabled", "locale",      "guilds"};
+const std::vector<std::string> guild_keys = {"id", "name", "icon", "owner", "permissions"};
+const std::vector<std::string> rate_limit_keys = {"limit", "per"};
+const std::vector<std::string> failure_rule_keys = {"endpoint", "path",  "times",      "after", "status", "body",
+                                                    "headers",  "error", "rate_limit", "fault", "delay"};
+const std::vector<std::string> rate_limit_fault_keys = {"retry_after", "scope"};
+
 std::string item_name(const std::string& kind, std::size_t index) { return kind + " " + std::to_string(index + 1); }
 
 Guild parse_guild(const Reader& in, const YAML::Node& node, const std::string& where) {
-  in.yaml().check_map(node, {"id", "name", "icon", "owner", "permissions"}, where);
+  in.yaml().check_map(node, guild_keys, where);
   Guild guild;
   guild.id = in.snowflake(in.yaml().require(node, "id", where), "the id of " + where);
   guild.name = in.string(in.yaml().require(node, "name", where), "the name of " + where);
@@ -165,9 +176,7 @@ Guild parse_guild(const Reader& in, const YAML::Node& node, const std::string& w
 }
 
 User parse_user(const Reader& in, const YAML::Node& node, const std::string& where) {
-  in.yaml().check_map(node, {"id", "username", "global_name", "email", "avatar", "verified", "mfa_enabled",
-                             "locale", "guilds"},
-                      where);
+  in.yaml().check_map(node, user_keys, where);
   User user;
   user.id = in.snowflake(in.yaml().require(node, "id", where), "the id of " + where);
   user.username = in.string(in.yaml().require(node, "username", where), "the username of " + where);
@@ -192,7 +201,7 @@ User parse_user(const Reader& in, const YAML::Node& node, const std::string& whe
 
 Application parse_application(const Reader& in, const YAML::Node& node, const std::string& where,
                               const std::string& default_app_url) {
-  in.yaml().check_map(node, {"id", "name", "secret", "description", "redirect_uris", "public"}, where);
+  in.yaml().check_map(node, application_keys, where);
   Application app;
   app.id = in.snowflake(in.yaml().require(node, "id", where), "the id of " + where);
   if (node["name"]) app.name = in.string(node["name"], "'name'");
@@ -224,8 +233,9 @@ std::map<Endpoint, RateLimitRule> parse_rate_limits(const support::YamlReader& y
   std::map<Endpoint, RateLimitRule> limits;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string name = it->first.Scalar();
+    if (support::is_extension_key(name)) continue;
     const std::string what = "the rate limit of " + name;
-    yaml.check_map(it->second, {"limit", "per"}, what);
+    yaml.check_map(it->second, rate_limit_keys, what);
     RateLimitRule limit;
     limit.limit = static_cast<int>(yaml.integer(yaml.require(it->second, "limit", what), "'limit'", 1, 1000000));
     YAML::Node per = yaml.require(it->second, "per", what);
@@ -267,7 +277,7 @@ void read_rate_limit_action(const Reader& in, const YAML::Node& limit, const std
   rule.kind = FailureRule::Kind::rate_limit;
   if (limit.IsNull()) return;  // `rate_limit:` alone takes the defaults
   const std::string what = "'rate_limit' of " + where;
-  in.yaml().check_map(limit, {"retry_after", "scope"}, what);
+  in.yaml().check_map(limit, rate_limit_fault_keys, what);
   if (limit["retry_after"]) {
     rule.retry_after = in.yaml().number(limit["retry_after"], "'retry_after'");
     if (rule.retry_after < 0) in.yaml().fail(limit["retry_after"], "'retry_after' must not be negative");
@@ -277,10 +287,7 @@ void read_rate_limit_action(const Reader& in, const YAML::Node& limit, const std
 
 FailureRule parse_rule(const Reader& in, const YAML::Node& node, const std::string& where) {
   const auto& yaml = in.yaml();
-  yaml.check_map(node,
-                 {"endpoint", "path", "times", "after", "status", "body", "headers", "error", "rate_limit", "fault",
-                  "delay"},
-                 where);
+  yaml.check_map(node, failure_rule_keys, where);
   FailureRule rule;
   if (node["endpoint"] && node["path"])
     yaml.fail(yaml.key_node(node, "path"), "give either 'endpoint' or 'path' in " + where + ", not both");
@@ -435,10 +442,7 @@ Config parse_config(const support::YamlReader& yaml, const YAML::Node& node, con
   Config config = Config::defaults(default_app_url);
   if (!node.IsDefined() || node.IsNull()) return config;
   const std::string where = "discord";
-  yaml.check_map(node,
-                 {"applications", "users", "signed_in", "consent", "code_ttl", "token_ttl", "rate_limits", "failures",
-                  "seed"},
-                 where);
+  yaml.check_map(node, discord_keys, where);
   Reader in(yaml, resolve);
 
   if (YAML::Node apps = node["applications"]) {
@@ -497,6 +501,15 @@ Config load_config_file(const std::string& path, const Resolver& resolve, const 
 FailureRule parse_failure_rule(const support::YamlReader& yaml, const YAML::Node& node, const std::string& where) {
   Resolver resolve = no_placeholders;
   return parse_rule(Reader(yaml, resolve), node, where);
+}
+
+const std::map<std::string, std::vector<std::string>>& config_key_tables() {
+  static const std::map<std::string, std::vector<std::string>> tables = {
+      {"discord", discord_keys},           {"application", application_keys},
+      {"user", user_keys},                 {"guild", guild_keys},
+      {"rate_limits", endpoint_names(false)}, {"rate_limit", rate_limit_keys},
+      {"failure_rule", failure_rule_keys}, {"rate_limit_fault", rate_limit_fault_keys}};
+  return tables;
 }
 
 }  // namespace mock_discord

@@ -133,6 +133,11 @@ std::string no_placeholders(const std::string& text);
 
 // Reads a `discord:` map. Missing keys take the defaults (with `default_app_url`
 // for the default redirect URI). Throws support::InputError, located.
+// The keys each map of a config (a scenario's discord: section) may hold,
+// besides `x-` keys, by the name docs/scenario.schema.json gives the map
+// under $defs. A test keeps the schema and these tables equal.
+const std::map<std::string, std::vector<std::string>>& config_key_tables();
+
 Config parse_config(const support::YamlReader& reader, const YAML::Node& node, const Resolver& resolve,
                     const std::string& default_app_url);
 // Reads a `mock_discord --config` file: its top level is the `discord:` map

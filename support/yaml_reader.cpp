@@ -193,7 +193,10 @@ YamlReader::YamlReader(std::shared_ptr<const SourceText> source) : source_(std::
     fail_at(error.mark, "invalid YAML: " + plain_yaml_message(error.msg));
   }
   if (rest) fail_at(*rest, "unexpected content after the end of the document (a file holds exactly one YAML document)");
+  std::size_t nodes = 0;
+  check_expansion(root_, nodes, 0);
   check_duplicates(root_);
+  resolve_merge_keys(root_, 0);
 }
 
 YamlReader YamlReader::from_file(const std::string& path) { return YamlReader(SourceText::read_file(path)); }
@@ -226,12 +229,76 @@ void YamlReader::check_duplicates(const YAML::Node& node) const {
   }
 }
 
+// Aliases share nodes, so a small file can stand for a huge tree ("billion
+// laughs"); everything that walks the tree walks it expanded.
+constexpr std::size_t most_expanded_nodes = 1000000;
+constexpr int deepest_nesting = 200;
+
+void YamlReader::check_expansion(const YAML::Node& node, std::size_t& nodes, int depth) const {
+  if (++nodes > most_expanded_nodes)
+    fail(node, "aliases expand this file past " + std::to_string(most_expanded_nodes) + " values");
+  if (depth > deepest_nesting) fail(node, "the YAML nests too deeply (more than " + std::to_string(deepest_nesting) + " levels)");
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      check_expansion(it->first, nodes, depth + 1);
+      check_expansion(it->second, nodes, depth + 1);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& child : node) check_expansion(child, nodes, depth + 1);
+  }
+}
+
+bool is_extension_key(const std::string& key) { return key.rfind("x-", 0) == 0; }
+
+void YamlReader::resolve_merge_keys(YAML::Node node, int depth) const {
+  // check_expansion bounded the tree; merged maps add keys, not depth.
+  if (depth > deepest_nesting) fail(node, "the YAML nests too deeply (more than " + std::to_string(deepest_nesting) + " levels)");
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) resolve_merge_keys(node[i], depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::vector<YAML::Node> sources;
+  YAML::Node merge_key;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == "<<" && it->first.Tag() != "!") {
+      merge_key = it->first;
+      const YAML::Node& value = it->second;
+      if (value.IsMap()) {
+        sources.push_back(value);
+      } else if (value.IsSequence()) {
+        for (const auto& item : value) {
+          if (!item.IsMap())
+            fail(item, "'<<' merges maps: each item of its list is a map (an alias like *defaults), found " +
+                           kind_name(item));
+          sources.push_back(item);
+        }
+      } else {
+        fail(value.IsNull() ? it->first : value,
+             "'<<' merges a map or a list of maps (an alias like *defaults), found " + kind_name(value));
+      }
+    } else {
+      resolve_merge_keys(it->second, depth + 1);
+    }
+  }
+  if (!merge_key.IsDefined()) return;
+  for (auto& source : sources) resolve_merge_keys(source, depth + 1);
+  node.remove("<<");
+  std::set<std::string> present;
+  for (auto it = node.begin(); it != node.end(); ++it)
+    if (it->first.IsScalar()) present.insert(it->first.Scalar());
+  for (const auto& source : sources)
+    for (auto it = source.begin(); it != source.end(); ++it)
+      if (it->first.IsScalar() && present.insert(it->first.Scalar()).second) node.force_insert(it->first, it->second);
+}
+
 void YamlReader::check_map(const YAML::Node& node, const std::vector<std::string>& allowed,
                            const std::string& where) const {
   if (!node.IsMap()) fail(node, "expected a map for " + where + ", found " + kind_name(node));
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) fail(it->first, "expected a plain key in " + where);
     const std::string& key = it->first.Scalar();
+    if (is_extension_key(key)) continue;
     bool known = false;
     for (const auto& candidate : allowed) known = known || candidate == key;
     if (known) continue;

@@ -2,6 +2,12 @@
 // scenarios: every error names file, line and column and shows the line;
 // unknown keys suggest the closest valid one; duplicate keys are errors
 // (yaml-cpp would silently keep the first).
+//
+// Sharing parts of a file: keys that start with `x-` are the user's own
+// (a place for anchors) and every check_map ignores them; YAML merge keys
+// (`<<: *anchor`, `<<: [*a, *b]`) are resolved when the file is read, as
+// YAML 1.1 says: the map's own keys win, then the merged maps in order.
+// Merged values keep their marks, so errors point where they are written.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,6 +23,9 @@
 #include "support/duration.hpp"
 
 namespace support {
+
+// `x-...`: a key every check_map ignores.
+bool is_extension_key(const std::string& key);
 
 class YamlReader {
  public:
@@ -58,7 +67,9 @@ class YamlReader {
                                        bool allow_scalar = false) const;
 
  private:
+  void check_expansion(const YAML::Node& node, std::size_t& nodes, int depth) const;
   void check_duplicates(const YAML::Node& node) const;
+  void resolve_merge_keys(YAML::Node node, int depth) const;
 
   std::shared_ptr<const SourceText> source_;
   YAML::Node root_;

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "harness/suite.hpp"
+#include "mock_discord/config.hpp"
+#include "support/diagnostic.hpp"
 #include "support/errors.hpp"
 
 using harness::load_scenario;
@@ -407,4 +409,47 @@ TEST_CASE("a re: pattern too deep or too long for std::regex is a located error,
   CHECK(starts_with(error_of("name: deep\nsteps:\n  - request: {url: \"${discord}/api/v10/users/@me\"}\n"
                              "    expect: {json: {message: \"re:" + nested + "\"}}\n"),
                     "s.yaml:4:30: regular expression too complex: the pattern nests groups more than 32 deep"));
+}
+
+TEST_CASE("steps are shared with x- anchors and merge keys, and errors in shared parts point at them") {
+  const std::string text =
+      "name: shared\n"
+      "x-sign-in: &sign-in\n"
+      "  open: ${app}/login\n"
+      "  expect: {status: 200}\n"
+      "steps:\n"
+      "  - <<: *sign-in\n"
+      "    name: first\n"
+      "  - *sign-in\n";
+  Scenario scenario = load_scenario_text("s.yaml", text);
+  REQUIRE(scenario.steps.size() == 2);
+  CHECK(scenario.steps[0].name == "first");
+  CHECK(std::holds_alternative<action::Open>(scenario.steps[1].action));
+  REQUIRE(scenario.steps[1].expect);
+  const std::string broken =
+      "name: shared\n"
+      "x-sign-in: &sign-in\n"
+      "  open: ${app}/login\n"
+      "  expect: {stauts: 200}\n"
+      "steps:\n"
+      "  - <<: *sign-in\n";
+  CHECK(starts_with(error_of(broken), "s.yaml:4:12: unknown key 'stauts' in step 1 expect (did you mean 'status'?)"));
+}
+
+TEST_CASE("the JSON Schema of scenario files and the loader accept the same keys") {
+  auto schema = nlohmann::json::parse(support::SourceText::read_file(PROJECT_ROOT "/docs/scenario.schema.json")->text());
+  auto tables = harness::scenario_key_tables();
+  for (const auto& [name, keys] : mock_discord::config_key_tables()) tables[name] = keys;
+  for (const auto& [name, keys] : tables) {
+    INFO("$defs/" << name);
+    REQUIRE(schema["$defs"].contains(name));
+    std::set<std::string> in_schema;
+    for (const auto& [key, value] : schema["$defs"][name]["properties"].items()) in_schema.insert(key);
+    CHECK(in_schema == std::set<std::string>(keys.begin(), keys.end()));
+    CHECK(schema["$defs"][name]["additionalProperties"] == false);
+    CHECK(schema["$defs"][name]["patternProperties"].contains("^x-"));
+  }
+  // and no object of the schema is left out of the comparison
+  for (const auto& [name, definition] : schema["$defs"].items())
+    if (definition.contains("type") && definition["type"] == "object") CHECK(tables.count(name) == 1);
 }

@@ -105,3 +105,45 @@ TEST_CASE("content after the first document's end is an error, not ignored (and 
   CHECK_THAT(message, Catch::StartsWith("s.yaml:1:") && Catch::Contains("unexpected content after the end of the document"));
   CHECK_THAT(error_of([] { YamlReader::from_string("s.yaml", "[1, 2] [3]\n"); }), Catch::Contains("unexpected content"));
 }
+
+TEST_CASE("merge keys are resolved: the map's own keys win, then the merged maps in order") {
+  auto reader = YamlReader::from_string("m.yaml",
+                                        "base: &base {a: 1, b: 2}\nother: &other {b: 3, c: 4}\n"
+                                        "one: {<<: *base, a: 9}\nmany: {<<: [*base, *other], d: 5}\n");
+  const YAML::Node& root = reader.root();
+  CHECK(root["one"]["a"].Scalar() == "9");
+  CHECK(root["one"]["b"].Scalar() == "2");
+  CHECK_FALSE(root["one"]["<<"].IsDefined());
+  CHECK(root["many"]["b"].Scalar() == "2");
+  CHECK(root["many"]["c"].Scalar() == "4");
+  CHECK(root["many"].size() == 4);
+  // merged values keep their place in the file, for located errors
+  CHECK(root["one"]["b"].Mark().line == 0);
+  CHECK_NOTHROW(reader.check_map(root["many"], {"a", "b", "c", "d"}, "many"));
+  CHECK(error_of([&] { reader.check_map(root["one"], {"a"}, "one"); }).rfind("m.yaml:1:", 0) == 0);
+}
+
+TEST_CASE("a merge key that merges no map is a located error") {
+  CHECK(error_of([] { YamlReader::from_string("m.yaml", "a:\n  <<: 3\n"); }).rfind(
+            "m.yaml:2:7: '<<' merges a map or a list of maps (an alias like *defaults), found '3'", 0) == 0);
+  CHECK(error_of([] { YamlReader::from_string("m.yaml", "x: &x [1]\na:\n  <<: [*x]\n"); })
+            .rfind("m.yaml:1:4: '<<' merges maps: each item of its list is a map", 0) == 0);
+}
+
+TEST_CASE("x- keys are the user's own: check_map ignores them") {
+  auto reader = YamlReader::from_string("x.yaml", "x-anchors: {a: 1}\nname: n\n");
+  CHECK_NOTHROW(reader.check_map(reader.root(), {"name"}, "the scenario"));
+  CHECK(support::is_extension_key("x-steps"));
+  CHECK_FALSE(support::is_extension_key("X-Steps"));
+}
+
+TEST_CASE("aliases that expand a small file into a huge tree are refused") {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 7; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) text += std::string(j ? ", " : "") + "*a" + std::to_string(i - 1);
+    text += "]\n";
+  }
+  CHECK(error_of([&] { YamlReader::from_string("l.yaml", text); }).find("aliases expand this file past 1000000 values") !=
+        std::string::npos);
+}
