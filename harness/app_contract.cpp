@@ -29,6 +29,7 @@ AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides, bool a
   if (overrides.user_page) app.user_page = *overrides.user_page;
   if (overrides.refreshes) app.refreshes = *overrides.refreshes;
   if (overrides.ready_timeout) app.ready_timeout = *overrides.ready_timeout;
+  if (overrides.intercept_discord) app.intercept_discord = true;
   if (overrides.redirect_path) {
     app.redirect_path = *overrides.redirect_path;
     if (!app.redirect_uri_given) app.redirect_uri = "${app}" + app.redirect_path;
@@ -52,6 +53,7 @@ AppOverrides parse_app_flags(const AppFlagText& text) {
       throw support::UsageError("--app-ready-timeout is a duration like 20s, found '" + text.ready_timeout + "'");
     if (overrides.ready_timeout->count() <= 0) throw support::UsageError("--app-ready-timeout must be longer than 0ms");
   }
+  overrides.intercept_discord = text.intercept_discord;
   return overrides;
 }
 
@@ -62,6 +64,9 @@ void add_app_flags(CLI::App& command, AppFlagText& text) {
   command.add_option("--app-user-page", text.user_page, "a page that shows who is signed in (app: user_page)");
   command.add_option("--app-refreshes", text.refreshes, "true when the app refreshes tokens itself (app: refreshes)");
   command.add_option("--app-ready-timeout", text.ready_timeout, "how long the app may take to start (app: ready_timeout)");
+  command.add_flag("--intercept-discord", text.intercept_discord,
+                   "the app hard-codes https://discord.com: stand in for it (app: {discord: intercept}); "
+                   "no other outside host is reachable");
 }
 
 }  // namespace harness

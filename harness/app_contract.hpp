@@ -1,8 +1,8 @@
 // The app contract's optional keys as `harness run` / `check-app` flags:
 // `--app-login-path`, `--app-redirect-path`, `--app-user-page`,
-// `--app-refreshes`, `--app-ready-timeout` describe the app that `--app-cmd`
-// names, so they apply where --app-cmd does (scenarios that do not set
-// `kind`) and win over the scenario's own keys there.
+// `--app-refreshes`, `--app-ready-timeout` and `--intercept-discord` describe
+// the app that `--app-cmd` names, so they apply where --app-cmd does
+// (scenarios that do not set `kind`) and win over the scenario's own keys there.
 #pragma once
 
 #include <optional>
@@ -22,8 +22,9 @@ struct AppOverrides {
   std::optional<std::string> user_page;
   std::optional<bool> refreshes;
   std::optional<support::Duration> ready_timeout;
+  bool intercept_discord = false;  // --intercept-discord
 
-  bool any() const { return login_path || redirect_path || user_page || refreshes || ready_timeout; }
+  bool any() const { return login_path || redirect_path || user_page || refreshes || ready_timeout || intercept_discord; }
 };
 
 // The app a scenario runs against: its own `app:` section, with the
@@ -38,6 +39,7 @@ AppSpec effective_app(const AppSpec& spec, const AppOverrides& overrides, bool a
 // a duration); throws support::UsageError naming the flag.
 struct AppFlagText {
   std::string login_path, redirect_path, user_page, refreshes, ready_timeout;
+  bool intercept_discord = false;
 };
 AppOverrides parse_app_flags(const AppFlagText& text);
 // Adds the --app-* flags to a CLI11 subcommand.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,9 @@ struct AppSettings {
   std::chrono::milliseconds ready_timeout{10000};
   // The reference app only: its connect and read timeout towards Discord.
   std::optional<std::chrono::milliseconds> discord_timeout;
+  // A command app only: set in its environment over the inherited one
+  // (the proxy variables and LD_PRELOAD of discord_interception.hpp).
+  std::map<std::string, std::string> environment;
 };
 
 // The app did not come up: a scenario failure (the app's fault), not the
@@ -67,6 +71,9 @@ class AppUnderTest {
   std::string output_tail(std::size_t max_lines = 40) const;
   // What kind of app, for reports: "reference" or the command.
   virtual std::string describe() const = 0;
+  // Adds a line of the harness's own to the kept output (a command app's
+  // refused connection), so that failure reports show it beside the app's.
+  virtual void note(const std::string& /*line*/) {}
 
   std::string local_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 };

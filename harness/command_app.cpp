@@ -69,6 +69,7 @@ std::vector<std::string> child_environment(const AppSettings& settings, int port
   variables["DISCORD_API_BASE"] = settings.api_base;
   variables["DISCORD_PKCE"] = settings.pkce ? "true" : "false";
   variables.emplace("PYTHONUNBUFFERED", "1");
+  for (const auto& [name, value] : settings.environment) variables[name] = value;
   std::vector<std::string> strings;
   for (const auto& [name, value] : variables) strings.push_back(name + "=" + value);
   return strings;
@@ -176,6 +177,7 @@ class CommandApp : public AppUnderTest {
   int port() const override { return port_; }
   std::string output() const override { return output_.text(); }
   std::string describe() const override { return "command `" + options_.command + "`"; }
+  void note(const std::string& line) override { output_.append("[harness] " + line + "\n"); }
 
  private:
   // The app's own wait status, once the supervisor has sent it.

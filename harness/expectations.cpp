@@ -6,6 +6,7 @@
 
 #include "harness/json_match.hpp"
 #include "mock_discord/consent_form.hpp"
+#include "support/url.hpp"
 #include "support/text.hpp"
 
 namespace harness {
@@ -188,7 +189,8 @@ void check_answer(const Expect& expect, const StepAnswer& answer, Checker& check
     const std::string username = user ? user->username : *expect.signed_in_as;
     // Discord's own pages (the consent screen) show the username too: being
     // signed in means the app's page shows it.
-    const bool on_discord = url_matches_prefix(answer.url, check.world().mock().url() + "/");
+    const auto parsed = support::parse_url(answer.url);
+    const bool on_discord = parsed && check.world().is_discord_url(*parsed);
     bool ok = answer.status >= 200 && answer.status < 300 && !on_discord &&
               answer.body.find(username) != std::string::npos;
     if (!ok)

@@ -30,7 +30,7 @@ const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
                                            "redirect_path", "redirect_uri", "scopes", "pkce",
                                            "tunnel",        "tunnel_warning", "ready_timeout", "user_page",
-                                           "refreshes",     "discord_timeout"};
+                                           "refreshes",     "discord_timeout", "discord"};
 const std::vector<std::string> action_keys = {"open",  "consent", "replay", "forge_callback", "request", "clock",
                                               "tunnel", "app",    "fail",   "discord",        "wait",    "submit",
                                               "follow"};
@@ -437,6 +437,13 @@ class ScenarioLoader {
     }
     if (node["ready_timeout"]) app.ready_timeout = positive_duration(node, "ready_timeout", where);
     if (node["discord_timeout"]) app.discord_timeout = positive_duration(node, "discord_timeout", where);
+    if (node["discord"]) {
+      app.intercept_discord = choice(node, "discord", where, {"mock", "intercept"}) == "intercept";
+      // The reference app runs inside the harness: nothing to intercept.
+      if (app.intercept_discord && app.kind == AppSpec::Kind::reference && app.kind_given)
+        reader_.fail(reader_.key_node(node, "discord"),
+                     "'discord: intercept' needs an app run as a command ('kind: command', or no kind and --app-cmd)");
+    }
   }
 
   std::string path(const YAML::Node& map, const std::string& key, const std::string& where) const {

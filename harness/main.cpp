@@ -136,6 +136,9 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
+  if (options.world.app.intercept_discord && arguments.app_command.empty())
+    throw support::UsageError("--intercept-discord needs --app-cmd: it stands in for discord.com for an app run as a "
+                              "command (the reference app runs inside the harness and is told the mock's URLs)");
   options.fail_fast = arguments.fail_fast;
   // On a terminal: coloured verdicts (unless NO_COLOR) and a live progress
   // line; piped output stays plain, one line per result.

@@ -50,6 +50,9 @@ struct AppSpec {
   bool tunnel_warning = false;  // ERR_NGROK_6024 interstitial on the first browser visit
   Duration ready_timeout = std::chrono::seconds(10);
   std::optional<Duration> discord_timeout;  // reference app: its connect and read timeout towards Discord
+  // `discord: intercept`: the app's https://discord.com reaches the mock
+  // (docs/hardcoded-discord.md); a command app only.
+  bool intercept_discord = false;
   int line = 0;  // of `app:`, 0 when absent
 };
 

@@ -3,6 +3,7 @@
 #include "support/text.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "mock_discord/failures.hpp"
 #include "mock_discord/world.hpp"
@@ -50,6 +51,15 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
   mock_->start();
   mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
+  const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
+                           (!scenario.app.kind_given && options.app_command.has_value());
+  if (has_app && app_spec_.intercept_discord) {
+    // Before the world is read, so that ${discord} names discord.com throughout.
+    if (!use_command)
+      throw support::InputError(scenario.file + ": 'discord: intercept' needs an app run as a command (kind: command, "
+                                "or --app-cmd): the reference app runs inside the harness");
+    stand_in_for_discord();
+  }
   auto resolve = [this](const std::string& text) { return expand(text, lookup_); };
   mock_discord::Config config = scenario.discord_config(resolve, app_url(), app_spec_.redirect_path);
   if (options.seed) config.seed = *options.seed;
@@ -59,8 +69,6 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   browser_.set_callback_prefixes(callback_prefixes_);
 
   if (!has_app) return;
-  const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
-                           (!scenario.app.kind_given && options.app_command.has_value());
   if (use_command) {
     CommandAppOptions command;
     command.command = scenario.app.kind == AppSpec::Kind::command ? scenario.app.command : *options.app_command;
@@ -82,6 +90,22 @@ support::Duration time_limit(const Scenario& scenario, const WorldOptions& optio
   if (scenario.timeout) return *scenario.timeout;
   if (options.timeout) return *options.timeout;
   return default_scenario_timeout;
+}
+
+void ScenarioWorld::stand_in_for_discord() {
+  interception_ = std::make_unique<DiscordInterception>(mock_->port(), [this](const std::string& authority) {
+    if (app_)
+      app_->note("refused the app's connection to " + authority +
+                 " through the proxy: during a test run only Discord's names reach the mock");
+  });
+  for (const std::string& name : discord_browser_names()) browser_.hosts().map_to_port(name, mock_->port());
+}
+
+std::string ScenarioWorld::discord_url() const { return interception_ ? discord_base_url : mock_->url(); }
+
+bool ScenarioWorld::is_discord_url(const support::Url& url) const {
+  if (interception_ && is_discord_host(url.host)) return true;
+  return is_loopback_host(url.host) && url.port == mock_->port();
 }
 
 std::string ScenarioWorld::app_url() const {
@@ -126,9 +150,13 @@ AppSettings ScenarioWorld::app_settings() const {
   settings.client_secret = first.secret;
   settings.redirect_uri = redirect_uri();
   settings.scopes = app_spec_.scopes;
-  settings.authorize_url = mock_->url() + "/oauth2/authorize";
-  settings.token_url = mock_->url() + "/api/oauth2/token";
-  settings.api_base = mock_->url() + "/api/v10";
+  settings.authorize_url = discord_url() + "/oauth2/authorize";
+  settings.token_url = discord_url() + "/api/oauth2/token";
+  settings.api_base = discord_url() + "/api/v10";
+  if (interception_) {
+    const char* preload = std::getenv("LD_PRELOAD");
+    settings.environment = interception_->app_environment(preload ? preload : "");
+  }
   settings.pkce = app_spec_.pkce;
   settings.login_path = app_spec_.login_path;
   settings.ready_timeout = std::min<support::Duration>(
@@ -197,12 +225,12 @@ double ScenarioWorld::journal_time_ms(std::int64_t virtual_time_ms) const {
 
 std::string ScenarioWorld::party_of(const support::Url& url) const {
   if (ends_with(url.host, ".ngrok-free.app")) return party::tunnel;
-  if (url.port == mock_->port()) return party::discord;
+  if (is_discord_url(url)) return party::discord;
   return party::app;
 }
 
 std::optional<std::string> ScenarioWorld::placeholder(const std::string& name) const {
-  if (name == "discord") return mock_->url();
+  if (name == "discord") return discord_url();
   if (name == "app") return app_url();
   if (name == "login") return app_url() + app_spec_.login_path;
   if (name == "user_page") return app_url() + (app_spec_.user_page.empty() ? "/" : app_spec_.user_page);

@@ -15,6 +15,7 @@
 #include "harness/app_contract.hpp"
 #include "harness/app_under_test.hpp"
 #include "harness/browser.hpp"
+#include "harness/discord_interception.hpp"
 #include "harness/placeholders.hpp"
 #include "harness/scenario.hpp"
 #include "harness/trace.hpp"
@@ -56,6 +57,13 @@ class ScenarioWorld {
   // Keeps a step's answer body for ${step.N.json.PATH}.
   void record_answer(int step, std::string body) { answer_bodies_[step] = std::move(body); }
 
+  // Where Discord is for the app and the browser: https://discord.com when
+  // the world stands in for it, else the mock's own URL (${discord}).
+  std::string discord_url() const;
+  // Whether a URL is Discord's (the mock's port, or one of Discord's names
+  // while the world stands in for them).
+  bool is_discord_url(const support::Url& url) const;
+
   // The app's public base URL: the live tunnel URL when a tunnel is on.
   std::string app_url() const;
   // The redirect URI the app is told, expanded now.
@@ -88,6 +96,8 @@ class ScenarioWorld {
  private:
   BrowserOptions browser_options();
   AppSettings app_settings() const;
+  // The interception, and the browser's names for Discord (command apps only).
+  void stand_in_for_discord();
   std::optional<std::string> placeholder(const std::string& name) const;
 
   const Scenario& scenario_;
@@ -100,6 +110,8 @@ class ScenarioWorld {
   std::unique_ptr<mock_discord::Server> mock_;
   std::unique_ptr<Tunnel> tunnel_;
   std::unique_ptr<AppUnderTest> app_;
+  // After app_: stopped first, since it tells app_ of refused hosts.
+  std::unique_ptr<DiscordInterception> interception_;
   int app_port_ = 0;
   Browser browser_;
   std::vector<std::string> callback_prefixes_;

@@ -250,6 +250,15 @@ TEST_CASE("harness: bad usage exits 2") {
   CHECK(outcome.exit_code == 2);
 }
 
+TEST_CASE("harness: --intercept-discord without --app-cmd is a usage error that says why") {
+  for (const char* command : {"run ", "check-app --suite "}) {
+    auto outcome = run_harness(command + std::string(PROJECT_ROOT) + "/scenarios/apps/sign-in.yaml --intercept-discord");
+    INFO(outcome.output);
+    CHECK(outcome.exit_code == 2);
+    CHECK(outcome.output.find("--intercept-discord needs --app-cmd") != std::string::npos);
+  }
+}
+
 TEST_CASE("harness list: one line per selected scenario") {
   auto outcome = run_harness("list --tag ngrok " + std::string(PROJECT_ROOT) + "/scenarios");
   INFO(outcome.output);
