@@ -11,58 +11,31 @@ package the runtime stage installs (dpkg -S).
 """
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dockerfile import commands, runtime_packages, stages  # noqa: E402
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 build, version = os.path.abspath(sys.argv[1]), sys.argv[2]
 failures = []
 
-
-def stages(dockerfile):
-    """[(name, [instruction lines])], continuation lines joined, comments dropped."""
-    lines, current = [], ""
-    for raw in open(dockerfile, encoding="utf-8").read().splitlines():
-        if raw.lstrip().startswith("#") and not current:
-            continue
-        current += raw.rstrip("\\").strip() + " "
-        if not raw.endswith("\\"):
-            if current.strip():
-                lines.append(current.strip())
-            current = ""
-    result = []
-    for line in lines:
-        if line.upper().startswith("FROM "):
-            words = line.split()
-            result.append((words[3] if len(words) > 3 and words[2].upper() == "AS" else "", []))
-        elif result:
-            result[-1][1].append(line)
-    return result
-
-
-def commands(run_line):
-    """The shell commands of a RUN line, each as its words."""
-    return [shlex.split(part) for part in run_line[4:].split("&&")]
-
-
-dockerfile_stages = stages(os.path.join(root, "Dockerfile"))
+dockerfile_path = os.path.join(root, "Dockerfile")
+dockerfile_stages = stages(dockerfile_path)
 build_stage = dict(dockerfile_stages).get("build")
 runtime_stage = dockerfile_stages[-1][1]
 if build_stage is None or dockerfile_stages[-1][0]:
     sys.exit("Dockerfile: expected a stage named build and an unnamed last (runtime) stage")
 
-install = next((words for line in build_stage if line.startswith("RUN ") for words in commands(line)
+install = next((words for line in build_stage if line.startswith("RUN ") for words in commands(line[4:])
                 if words[:2] == ["cmake", "--install"]), None)
 if install is None or "--prefix" not in install:
     sys.exit("Dockerfile: the build stage has no `cmake --install BUILD --prefix PREFIX`")
 image_prefix = install[install.index("--prefix") + 1]
-packages = set()
-for line in runtime_stage:
-    for words in commands(line) if line.startswith("RUN ") else []:
-        if "apt-get" in words and words[words.index("apt-get") + 1:][:1] == ["install"]:
-            packages |= {word for word in words[words.index("apt-get") + 2:] if not word.startswith("-")}
+packages = runtime_packages(dockerfile_path)
 copies = [line.split()[1:] for line in runtime_stage if line.startswith("COPY --from=build ")]
 if not packages or not copies:
     sys.exit(f"Dockerfile: the runtime stage installs {sorted(packages)} and copies {copies}")
