@@ -18,6 +18,7 @@
 #include "harness/report.hpp"
 #include "harness/report_card.hpp"
 #include "harness/runner.hpp"
+#include "harness/shipped_files.hpp"
 #include "harness/starter_suite.hpp"
 #include "harness/suite.hpp"
 #include "support/duration.hpp"
@@ -172,10 +173,9 @@ int run_command(const Arguments& arguments) {
 
 // `harness check-app`: the app-agnostic suite, then the report card.
 int check_app_command(Arguments arguments) {
-  if (arguments.paths.empty()) arguments.paths = {"scenarios/apps"};
+  if (arguments.paths.empty()) arguments.paths = {harness::default_apps_suite()};
   if (!std::filesystem::exists(arguments.paths.front()))
-    throw support::UsageError("the apps suite " + arguments.paths.front() +
-                              " does not exist: run from the project's folder or give --suite");
+    throw support::UsageError("the apps suite " + arguments.paths.front() + " does not exist");
   bool reports_written = false;
   auto summary = run_suite(arguments, false, reports_written);
   if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
       "check-app", "run the app-agnostic suite (scenarios/apps) against an app and print its report card");
   check_app->add_option("--app-cmd", arguments.app_command, "the app, as a command (default: the reference app)");
   harness::add_app_flags(*check_app, arguments.app_flags);
-  check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps)");
+  check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps here, else the installed one)");
   add_run_options(*check_app, arguments);
 
   CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");

@@ -102,11 +102,9 @@ std::string readme(const StarterSuiteOptions& options, const std::vector<Starter
          "Editors with the YAML language server complete and check the files\n"
          "against `" + std::string(schema_name) + "` (the first line of each file names it).\n\n"
          "The whole apps suite (outages, rate limits, tokens, leaks, tunnels) with a\n"
-         "report card:\n\n"
-         "    harness check-app --suite PATH/TO/scenarios/apps " + flags + "\n\n"
-         "where PATH/TO is the project's clone, or `share/discord_oauth_mock` of an\n"
-         "installed copy (`/usr/local/share/discord_oauth_mock/scenarios/apps`, also\n"
-         "in the project's container image).\n";
+         "report card (the installed suite, or `--suite PATH/scenarios/apps` of a\n"
+         "clone of the project):\n\n"
+         "    harness check-app " + flags + "\n";
   return out;
 }
 

@@ -5,8 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <sstream>
 
@@ -16,19 +14,12 @@
 #include "harness/suite.hpp"
 #include "support/diagnostic.hpp"
 #include "support/errors.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using test_support::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "starter_suite_test.XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 std::string read(const fs::path& path) { return support::SourceText::read_file(path.string())->text(); }
 
@@ -47,7 +38,7 @@ const std::vector<std::string> scenario_files = {"sign-in.yaml", "csrf-wrong-sta
 }  // namespace
 
 TEST_CASE("init writes the apps suite's sign-in, state, spent-code and cancel checks, a README and the schema") {
-  TempDir dir;
+  TempDir dir("starter_suite_test");
   const auto options = options_for(dir);
   const auto written = harness::write_starter_suite(options);
   REQUIRE(written.size() == scenario_files.size() + 2);
@@ -87,7 +78,7 @@ TEST_CASE("init writes the apps suite's sign-in, state, spent-code and cancel ch
 }
 
 TEST_CASE("init's flags become the app: keys of the same names") {
-  TempDir dir;
+  TempDir dir("starter_suite_test");
   auto options = options_for(dir);
   options.app_command = "python3 'my app.py' --port \"$PORT\"";
   options.app_flags = {};
@@ -117,7 +108,7 @@ TEST_CASE("init's flags become the app: keys of the same names") {
 }
 
 TEST_CASE("the starter suite passes against the reference app run as a command") {
-  TempDir dir;
+  TempDir dir("starter_suite_test");
   const auto options = options_for(dir);
   harness::write_starter_suite(options);
   harness::LoadedSuite suite = harness::load_suite({options.folder});
@@ -135,7 +126,7 @@ TEST_CASE("the starter suite passes against the reference app run as a command")
 }
 
 TEST_CASE("a second init into the same folder names the file it would overwrite and writes nothing") {
-  TempDir dir;
+  TempDir dir("starter_suite_test");
   const auto options = options_for(dir);
   harness::write_starter_suite(options);
   const std::string before = read(options.folder + "/cancel.yaml");
@@ -157,7 +148,7 @@ TEST_CASE("a second init into the same folder names the file it would overwrite 
 }
 
 TEST_CASE("init refuses what check-app refuses, with check-app's message, before writing anything") {
-  TempDir dir;
+  TempDir dir("starter_suite_test");
   auto options = options_for(dir);
   options.app_flags.redirect_path = "callback";
   CHECK_THROWS_MATCHES(harness::write_starter_suite(options), support::UsageError,

@@ -4,7 +4,7 @@ build stage's own `cmake --install` (read from the Dockerfile) into a
 temporary prefix, then checks that what the runtime stage copies exists and
 holds the programs, the suites and the schema (and no development files),
 that the programs run (--version; the installed suites pass `harness
-check`), and that every shared library they load (ldd) comes from a Debian
+check`; `harness check-app` finds the installed apps suite), and that every shared library they load (ldd) comes from a Debian
 package the runtime stage installs (dpkg -S).
 
   tests/package/container_runtime_stage_test.py BUILD_DIR VERSION
@@ -85,6 +85,15 @@ with tempfile.TemporaryDirectory() as work:
                                capture_output=True, text=True)
         if check.returncode != 0:
             failures.append(f"the installed suites do not pass `harness check`: {check.stdout}{check.stderr}")
+        # As `docker run -w /app IMAGE harness check-app` does: the installed suite, from a folder without one.
+        app_folder = os.path.join(work, "app")
+        os.makedirs(app_folder)
+        check_app = subprocess.run([os.path.join(bin_dir, "harness"), "check-app", "--jobs", "2"], cwd=app_folder,
+                                   capture_output=True, text=True)
+        checks = len([name for name in os.listdir(os.path.join(share, "scenarios", "apps")) if name.endswith(".yaml")])
+        if check_app.returncode != 0 or f"of {checks} checks" not in check_app.stdout:
+            failures.append(f"`harness check-app` from a folder without the suite: exit {check_app.returncode}\n"
+                            f"{check_app.stdout}{check_app.stderr}")
 
     # Every shared library from a package the runtime stage installs.
     for name in sorted(os.listdir(bin_dir)) if os.path.isdir(bin_dir) else []:
