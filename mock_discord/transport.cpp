@@ -460,7 +460,11 @@ class Transport::Impl::Loop {
       linger hard{1, 0};
       ::setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
     }
-    ::close(c.fd);  // also removes it from the epoll set
+    // close() alone leaves the socket in the epoll set while another process
+    // holds a copy (a child forked by the embedding program, before its exec):
+    // its events would then name this Connection after it is freed.
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+    ::close(c.fd);
     c.fd = -1;
     (c.refused ? owner_.refusing : owner_.open).fetch_sub(1);
     dead_.push_back(&c);
