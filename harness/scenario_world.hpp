@@ -90,8 +90,6 @@ class ScenarioWorld {
   std::string party_of(const support::Url& url) const;
   // Milliseconds since the world began at a wall-clock time.
   double since_start_ms(std::chrono::system_clock::time_point time) const;
-  // The real time (ms since the world began) of a mock journal entry.
-  double journal_time_ms(std::int64_t virtual_time_ms) const;
 
  private:
   BrowserOptions browser_options();
@@ -106,7 +104,6 @@ class ScenarioWorld {
   support::Duration limit_;
   std::chrono::steady_clock::time_point deadline_;
   std::int64_t epoch_at_start_ms_ = 0;
-  support::Duration clock_advanced_{0};
   std::unique_ptr<mock_discord::Server> mock_;
   std::unique_ptr<Tunnel> tunnel_;
   std::unique_ptr<AppUnderTest> app_;
