@@ -23,8 +23,8 @@ namespace {
 
 using support::YamlReader;
 
-const std::vector<std::string> top_level_keys = {"name", "about", "tags",    "discord", "app",
-                                                 "steps", "skip",  "timeout", "browser_timeout", "requires"};
+const std::vector<std::string> top_level_keys = {"name", "about",   "tags",            "discord",  "app",  "steps",
+                                                 "skip", "timeout", "browser_timeout", "requires", "https"};
 // What `requires:` may ask of the app under test (app: keys of the same name).
 const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
@@ -371,6 +371,7 @@ class ScenarioLoader {
     }
     if (root["browser_timeout"])
       scenario_.browser_timeout = positive_duration(root, "browser_timeout", "the scenario");
+    if (root["https"]) scenario_.https = flag(root, "https", "the scenario");
   }
 
   // ---------------------------------------------------------------- app --

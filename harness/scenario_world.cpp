@@ -46,14 +46,30 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
     tunnel_->attach(browser_.hosts());
   }
 
-  // The mock starts with the defaults so that ${discord} is known, then
-  // takes the scenario's world with every placeholder resolved once.
-  mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
-  mock_->start();
-  mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
   const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
                            (!scenario.app.kind_given && options.app_command.has_value());
-  if (has_app && app_spec_.intercept_discord) {
+  const bool intercept = has_app && app_spec_.intercept_discord;
+  // Discord is https only: so is the mock, unless asked otherwise.
+  mock_discord::ServerOptions mock_options;
+  if (scenario.https && !options.mock_http) {
+    std::vector<std::string> names = {"127.0.0.1", "localhost", "::1"};
+    if (intercept)
+      for (const std::string& name : discord_certificate_names()) names.push_back(name);
+    mock_options.tls = support::make_tls_identity(names);
+    trust_ = std::make_shared<const TlsTrust>(mock_options.tls->ca_pem);
+    if (has_app) trust_files_ = std::make_unique<TrustFiles>(mock_options.tls->ca_pem);
+  } else if (intercept) {
+    throw support::InputError(scenario.file + ": 'discord: intercept' needs the mock's https (discord.com is https only): "
+                              "remove 'https: false' or --mock-http");
+  }
+
+  // The mock starts with the defaults so that ${discord} is known, then
+  // takes the scenario's world with every placeholder resolved once.
+  mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()), mock_options);
+  mock_->start();
+  mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
+  if (trust_) browser_.hosts().serve_https(mock_->port(), trust_);
+  if (intercept) {
     // Before the world is read, so that ${discord} names discord.com throughout.
     if (!use_command)
       throw support::InputError(scenario.file + ": 'discord: intercept' needs an app run as a command (kind: command, "
@@ -156,6 +172,11 @@ AppSettings ScenarioWorld::app_settings() const {
   if (interception_) {
     const char* preload = std::getenv("LD_PRELOAD");
     settings.environment = interception_->app_environment(preload ? preload : "");
+  }
+  if (trust_files_) {
+    settings.ca_file = trust_files_->ca_file();
+    const char* java = std::getenv("JAVA_TOOL_OPTIONS");
+    for (auto& [name, value] : trust_files_->app_environment(java ? java : "")) settings.environment[name] = value;
   }
   settings.pkce = app_spec_.pkce;
   settings.login_path = app_spec_.login_path;

@@ -31,6 +31,7 @@
 #include "mock_discord/responses.hpp"
 #include "support/errors.hpp"
 #include "support/text.hpp"
+#include "support/tls_identity.hpp"
 
 namespace mock_discord {
 namespace {
@@ -54,12 +55,8 @@ struct SslContextFree {
 using SslContext = std::unique_ptr<SSL_CTX, SslContextFree>;
 
 std::string openssl_error() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown reason";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
+  std::string reason = support::take_openssl_error();
+  return reason.empty() ? "unknown reason" : reason;
 }
 
 // ALPN: HTTP/1.1 when the client offers it (Go and curl offer h2 first).

@@ -45,17 +45,10 @@ constexpr long kValidBefore = 60 * 60;            // an hour of clock skew
 constexpr long kValidFor = 30L * 24 * 60 * 60;    // 30 days
 constexpr std::size_t kMaxPemFileBytes = 1 << 20;  // a certificate chain is a few kilobytes
 
-// The last OpenSSL error as text (the queue is cleared).
-std::string openssl_error() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "unknown OpenSSL error";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
+[[noreturn]] void fail(const std::string& what) {
+  std::string reason = take_openssl_error();
+  throw SystemError("cannot make the run's certificate: " + what + ": " + (reason.empty() ? "unknown OpenSSL error" : reason));
 }
-
-[[noreturn]] void fail(const std::string& what) { throw SystemError("cannot make the run's certificate: " + what + ": " + openssl_error()); }
 
 bool is_ip_literal(const std::string& name) {
   unsigned char address[16];
@@ -164,6 +157,15 @@ Certificates read_certificates(const std::string& pem) {
 }
 
 }  // namespace
+
+std::string take_openssl_error() {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
 
 TlsIdentity make_tls_identity(const std::vector<std::string>& names) {
   if (names.empty()) throw InputError("a certificate needs at least one host name or address");

@@ -36,6 +36,10 @@ std::vector<std::string> certificate_names(const std::string& cert_pem);
 // certificate entry: what -Djavax.net.ssl.trustStore reads on every JDK.
 std::string java_truststore(const std::string& ca_pem, const std::string& alias = "run-ca");
 
+// OpenSSL's last error on this thread as text ("" when there is none);
+// clears the thread's error queue, so the next failure starts clean.
+std::string take_openssl_error();
+
 // Writes `text` to `path` (created or replaced, mode 0644). Throws support::SystemError.
 void write_text_file(const std::string& path, const std::string& text);
 
