@@ -444,6 +444,10 @@ class ScenarioLoader {
       if (app.intercept_discord && app.kind == AppSpec::Kind::reference && app.kind_given)
         reader_.fail(reader_.key_node(node, "discord"),
                      "'discord: intercept' needs an app run as a command ('kind: command', or no kind and --app-cmd)");
+      // discord.com is https only: the mock stands in for it over https.
+      if (app.intercept_discord && !scenario_.https)
+        reader_.fail(reader_.key_node(reader_.root(), "https"),
+                     "'https: false' cannot go with 'app: {discord: intercept}': discord.com is https only");
     }
   }
 

@@ -138,6 +138,8 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
   options.world.mock_http = arguments.mock_http;
+  if (options.world.app.intercept_discord && arguments.mock_http)
+    throw support::UsageError("--intercept-discord needs the mock's https (discord.com is https only): leave out --mock-http");
   if (options.world.app.intercept_discord && arguments.app_command.empty())
     throw support::UsageError("--intercept-discord needs --app-cmd: it stands in for discord.com for an app run as a "
                               "command (the reference app runs inside the harness and is told the mock's URLs)");
