@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 #include "mock_discord/failures.hpp"
 #include "mock_discord/world.hpp"
@@ -12,6 +13,32 @@ namespace harness {
 namespace {
 
 using support::text::ends_with;
+
+// The run's certificates: one CA per harness run and one certificate per
+// set of names, shared by the worlds (they are read-only), since making
+// keys and a client context for every world cost more than the scenario
+// (docs/benchmarks.md).
+struct RunTls {
+  support::TlsIdentity identity;
+  std::shared_ptr<const TlsTrust> trust;
+};
+
+const RunTls& run_tls(bool with_discord_names) {
+  static std::mutex mutex;
+  static std::optional<RunTls> loopback, discord;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::optional<RunTls>& slot = with_discord_names ? discord : loopback;
+  if (!slot) {
+    std::vector<std::string> names = {"127.0.0.1", "localhost", "::1"};
+    if (with_discord_names)
+      for (const std::string& name : discord_certificate_names()) names.push_back(name);
+    // Both sets signed by the same CA: the one the run hands out.
+    const std::optional<RunTls>& other = with_discord_names ? loopback : discord;
+    support::TlsIdentity identity = support::make_tls_identity(names, other ? &other->identity : nullptr);
+    slot = RunTls{identity, other ? other->trust : std::make_shared<const TlsTrust>(identity.ca_pem)};
+  }
+  return *slot;
+}
 
 }  // namespace
 
@@ -52,11 +79,9 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
   // Discord is https only: so is the mock, unless asked otherwise.
   mock_discord::ServerOptions mock_options;
   if (scenario.https && !options.mock_http) {
-    std::vector<std::string> names = {"127.0.0.1", "localhost", "::1"};
-    if (intercept)
-      for (const std::string& name : discord_certificate_names()) names.push_back(name);
-    mock_options.tls = support::make_tls_identity(names);
-    trust_ = std::make_shared<const TlsTrust>(mock_options.tls->ca_pem);
+    const RunTls& tls = run_tls(intercept);
+    mock_options.tls = tls.identity;
+    trust_ = tls.trust;
     if (has_app) trust_files_ = std::make_unique<TrustFiles>(mock_options.tls->ca_pem);
   } else if (intercept) {
     throw support::InputError(scenario.file + ": 'discord: intercept' needs the mock's https (discord.com is https only): "

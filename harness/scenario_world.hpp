@@ -1,9 +1,10 @@
 // One scenario's world: its own mock Discord (embedded, port 0; https with a
-// CA made for the world unless the scenario says `https: false`), its own
+// CA made for the run unless the scenario says `https: false`), its own
 // app under test (the reference app in-process, or a command, handed the
 // CA), an optional simulated ngrok tunnel in front of the app, one browser,
-// and the virtual clock of the mock. Nothing is shared between worlds, so scenarios run in
-// parallel and in any order. The world also answers the ${...} placeholders.
+// and the virtual clock of the mock. Nothing that changes is shared between
+// worlds (the run's certificates are read-only), so scenarios run in parallel
+// and in any order. The world also answers the ${...} placeholders.
 #pragma once
 
 #include <chrono>

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -49,10 +50,7 @@ constexpr int kMaxRefusing = 64;
 // The first byte of every TLS connection: a handshake record.
 constexpr char kTlsHandshakeRecord = 0x16;
 
-struct SslContextFree {
-  void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
-};
-using SslContext = std::unique_ptr<SSL_CTX, SslContextFree>;
+using SslContext = std::shared_ptr<SSL_CTX>;
 
 std::string openssl_error() {
   std::string reason = support::take_openssl_error();
@@ -71,11 +69,13 @@ int select_http11(SSL*, const unsigned char** out, unsigned char* out_length, co
 }
 
 SslContext make_server_context(const TransportTls& tls) {
-  SslContext context(SSL_CTX_new(TLS_server_method()));
+  SslContext context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
   if (!context) throw support::SystemError("https: cannot create a TLS context: " + openssl_error());
   SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
   SSL_CTX_set_options(context.get(), SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_num_tickets(context.get(), 0);  // every connection is short; no resumption to offer
+  // No resumption to offer: a cache would only grow with every handshake.
+  SSL_CTX_set_num_tickets(context.get(), 0);
+  SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);
   SSL_CTX_set_alpn_select_cb(context.get(), select_http11, nullptr);
   std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size())),
                                                   BIO_free);
@@ -97,6 +97,22 @@ SslContext make_server_context(const TransportTls& tls) {
   if (SSL_CTX_check_private_key(context.get()) != 1)
     throw support::InputError("https: the private key does not belong to the certificate: " + openssl_error());
   return context;
+}
+
+// Transports serving the same certificate share one context (a harness run
+// starts a mock per scenario, all with the run's certificate): decoding the
+// key and building a context cost more than the scenario's own requests.
+SslContext server_context(const TransportTls& tls) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<SSL_CTX>> contexts;
+  const std::string key = tls.cert_pem + '\0' + tls.key_pem;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto entry = contexts.begin(); entry != contexts.end();)  // forget the ones no transport holds
+    entry = entry->second.expired() ? contexts.erase(entry) : std::next(entry);
+  if (SslContext shared = contexts[key].lock()) return shared;
+  SslContext made = make_server_context(tls);
+  contexts[key] = made;
+  return made;
 }
 
 // One connection's TLS: OpenSSL reads the socket's bytes from `in` and
@@ -733,7 +749,7 @@ int Transport::start() {
   std::lock_guard<std::mutex> lock(impl_->lifecycle);
   if (impl_->started) return impl_->bound_port;
   if (impl_->stopping) throw support::SystemError("the transport was stopped; create a new one");
-  if (impl_->options.tls && !impl_->tls_context) impl_->tls_context = make_server_context(*impl_->options.tls);
+  if (impl_->options.tls && !impl_->tls_context) impl_->tls_context = server_context(*impl_->options.tls);
   impl_->bind_and_listen();
   impl_->size_connection_limit();
   impl_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -167,7 +167,7 @@ std::string take_openssl_error() {
   return text;
 }
 
-TlsIdentity make_tls_identity(const std::vector<std::string>& names) {
+TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsIdentity* signer) {
   if (names.empty()) throw InputError("a certificate needs at least one host name or address");
   std::string alt_names;
   for (const std::string& name : names) {
@@ -177,13 +177,24 @@ TlsIdentity make_tls_identity(const std::vector<std::string>& names) {
     alt_names += (alt_names.empty() ? "" : ",") + std::string(ip ? "IP:" : "DNS:") + name;
   }
 
-  Key ca_key = make_key();
-  // A name of its own per run: two runs' CAs are never mistaken for each other.
-  Certificate ca = new_certificate(ca_key.get(), "discord-oauth-mock run CA " + secure_hex(4), nullptr);
-  add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
-  add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
-  add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
-  sign(ca.get(), ca_key.get());
+  Key ca_key;
+  Certificate ca;
+  if (signer) {
+    if (signer->ca_key_pem.empty()) throw InputError("a CA read from files cannot sign new certificates here");
+    Bio key_in = memory_bio(signer->ca_key_pem);
+    ca_key.reset(PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr));
+    Bio ca_in = memory_bio(signer->ca_pem);
+    ca.reset(PEM_read_bio_X509(ca_in.get(), nullptr, nullptr, nullptr));
+    if (!ca_key || !ca) fail("the signing CA");
+  } else {
+    ca_key = make_key();
+    // A name of its own per run: two runs' CAs are never mistaken for each other.
+    ca = new_certificate(ca_key.get(), "discord-oauth-mock run CA " + secure_hex(4), nullptr);
+    add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+    add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+    add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
+    sign(ca.get(), ca_key.get());
+  }
 
   Key key = make_key();
   Certificate leaf = new_certificate(key.get(), names.front(), X509_get_subject_name(ca.get()));
@@ -195,12 +206,12 @@ TlsIdentity make_tls_identity(const std::vector<std::string>& names) {
   add_extension(leaf.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
   sign(leaf.get(), ca_key.get());
 
-  return {to_pem(ca.get()), to_pem(leaf.get()), to_pem(key.get())};
+  return {to_pem(ca.get()), to_pem(leaf.get()), to_pem(key.get()), to_pem(ca_key.get())};
 }
 
 TlsIdentity load_tls_identity(const std::string& cert_path, const std::string& key_path, const std::string& ca_path) {
   TlsIdentity identity{read_pem_file(ca_path, "CA certificate"), read_pem_file(cert_path, "certificate"),
-                       read_pem_file(key_path, "private key")};
+                       read_pem_file(key_path, "private key"), ""};
   Certificates chain = read_certificates(identity.cert_pem);
   if (sk_X509_num(chain.get()) == 0) throw InputError(cert_path + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
   Certificates authorities = read_certificates(identity.ca_pem);

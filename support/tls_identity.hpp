@@ -14,14 +14,16 @@ struct TlsIdentity {
   std::string ca_pem;    // what clients trust
   std::string cert_pem;  // the server's certificate (and any intermediates after it)
   std::string key_pem;   // the server's private key
+  std::string ca_key_pem;  // the CA's private key when the CA was made here ("" when read from files)
 };
 
 // A fresh ECDSA P-256 CA (CA:TRUE, keyCertSign) and a server certificate
 // signed by it for `names`: host names ("*.example.com" allowed) and IPv4
 // or IPv6 literals, each a subjectAltName; serverAuth; valid from an hour
 // ago for 30 days. Throws support::SystemError when OpenSSL fails and
-// support::InputError for an empty list or a name that is neither.
-TlsIdentity make_tls_identity(const std::vector<std::string>& names);
+// support::InputError for an empty list or a name that is neither. With
+// `signer` (an identity made here), its CA signs instead of a new one.
+TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsIdentity* signer = nullptr);
 
 // Reads a certificate (chain), its private key and the CA that signed it
 // from PEM files, and checks that they belong together. Throws

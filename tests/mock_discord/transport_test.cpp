@@ -354,3 +354,17 @@ TEST_CASE("https: connections over the limit get the 503 after the handshake") {
   REQUIRE(refused);
   CHECK(refused->status == 503);
 }
+
+TEST_CASE("https: mocks with the same certificate serve on their own; stopping one leaves the other serving") {
+  mock_discord::ServerOptions options;
+  options.tls = support::make_tls_identity({"127.0.0.1"});
+  auto first = std::make_unique<mock_discord::Server>(test_config(), options);
+  mock_discord::Server second(test_config(), options);
+  int first_port = first->start();
+  int second_port = second.start();
+  REQUIRE(test_tls::client_trusting(options.tls->ca_pem, first_port)->Get("/api/users/@me"));
+  first.reset();  // stopped and gone: the context the two shared must outlive it
+  auto answer = test_tls::client_trusting(options.tls->ca_pem, second_port)->Get("/api/users/@me");
+  REQUIRE(answer);
+  CHECK(answer->status == 401);
+}

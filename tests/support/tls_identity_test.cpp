@@ -73,6 +73,19 @@ TEST_CASE("tls identity: each run's CA is its own: another run's CA does not ver
   CHECK(verify(first, "localhost", second.ca_pem) != 0);
 }
 
+TEST_CASE("tls identity: a CA made here signs more certificates; one read from files does not") {
+  auto first = support::make_tls_identity({"localhost"});
+  auto second = support::make_tls_identity({"discord.com"}, &first);
+  CHECK(second.ca_pem == first.ca_pem);
+  CHECK(second.cert_pem != first.cert_pem);
+  CHECK(verify(second, "discord.com", first.ca_pem) == 0);
+  CHECK(verify(second, "localhost", first.ca_pem) == X509_V_ERR_HOSTNAME_MISMATCH);
+  support::TlsIdentity from_files = first;
+  from_files.ca_key_pem.clear();
+  CHECK_THROWS_WITH(support::make_tls_identity({"localhost"}, &from_files),
+                    "a CA read from files cannot sign new certificates here");
+}
+
 TEST_CASE("tls identity: the CA is a CA and the server certificate is not") {
   auto identity = support::make_tls_identity({"localhost"});
   X509* ca = read_certificate(identity.ca_pem);
