@@ -263,7 +263,7 @@ void YamlReader::resolve_merge_keys(YAML::Node node, int depth) const {
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (it->first.IsScalar() && it->first.Scalar() == "<<" && it->first.Tag() != "!") {
       merge_key = it->first;
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;  // a copy: the iterator's pair is a temporary
       if (value.IsMap()) {
         sources.push_back(value);
       } else if (value.IsSequence()) {

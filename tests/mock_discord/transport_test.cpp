@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <future>
 #include <memory>
 #include <thread>
@@ -106,6 +109,42 @@ TEST_CASE("Connection: close is honoured: the answer says so, then the connectio
   CHECK(answer.has_header("Connection: close"));
   CHECK(connection.closed_by_peer());
   CHECK(mock.server.journal().size() == 1);  // the request after it was never read
+}
+
+// The harness forks its apps' supervisors from a process whose mock is
+// serving: for a moment the child holds a copy of every socket. A connection
+// closed in that moment must still leave the epoll set, or its events keep
+// arriving for a Connection already freed (the harness's rare "malloc():
+// unaligned tcache chunk detected" aborts; ASan names the use after free).
+TEST_CASE("a connection closed while a forked child holds its socket leaves no stale event behind") {
+  MockFixture mock;
+  RawConnection connection(mock.port);
+  REQUIRE(connection.send(raw_request("/api/users/@me", "HTTP/1.1", "Connection: close\r\n")));
+  CHECK(connection.read_answer().status_line() == kUnauthorizedLine);
+  int release[2];
+  REQUIRE(::pipe(release) == 0);
+  pid_t holder = ::fork();
+  REQUIRE(holder >= 0);
+  if (holder == 0) {  // holds every descriptor until told to go
+    ::close(release[1]);
+    char byte;
+    ssize_t ignored = ::read(release[0], &byte, 1);
+    (void)ignored;
+    ::_exit(0);
+  }
+  ::close(release[0]);
+  // The child holds the client's end too: only a shutdown reaches the mock.
+  connection.shutdown_sending();  // the mock closes its end: its socket lives on in the child
+  CHECK(connection.closed_by_peer());
+  for (int i = 0; i < 50; ++i) {  // the loops keep working while the end of input stays readable
+    RawConnection next(mock.port);
+    REQUIRE(next.send(raw_request("/api/users/@me")));
+    CHECK(next.read_answer().status_line() == kUnauthorizedLine);
+  }
+  ::close(release[1]);
+  int status = 0;
+  ::waitpid(holder, &status, 0);
+  CHECK(mock.server.journal().size() == 51);
 }
 
 TEST_CASE("HTTP/1.0: one request per connection unless it asks for keep-alive") {

@@ -12,8 +12,13 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 for program in harness mock_discord reference_app; do
   test -x "$work/prefix/bin/$program" || { echo "not installed: bin/$program" >&2; exit 1; }
 done
-# The consumer must not see the source tree: only the installed package.
+# The consumer must not see the source tree: only the installed package. It
+# is compiled as the package was (a sanitizer build's library needs the
+# sanitizer's runtime at link time).
+cached() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
 cmake -S "$root/examples/cmake-consumer" -B "$work/consumer" -G Ninja \
-      -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+      -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_COMPILER="$(cached CMAKE_CXX_COMPILER)" -DCMAKE_CXX_FLAGS="$(cached CMAKE_CXX_FLAGS)" \
+      -DCMAKE_EXE_LINKER_FLAGS="$(cached CMAKE_EXE_LINKER_FLAGS)" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 "$work/consumer/embedded_mock_check"
