@@ -407,3 +407,19 @@ TEST_CASE("https: mocks with the same certificate serve on their own; stopping o
   REQUIRE(answer);
   CHECK(answer->status == 401);
 }
+
+TEST_CASE("https: bytes that only start like TLS end that connection, never the mock") {
+  HttpsMock secure;
+  for (const std::string& garbage : {std::string("\x16\x03\x01\x00\x05hello", 10),
+                                     std::string("\x16\x03\x03\xff\xff") + std::string(70000, 'x'),
+                                     std::string("\x16") + std::string(100, '\0')}) {
+    RawConnection connection(secure.port);
+    connection.send(garbage);
+    auto answer = connection.read();  // a TLS alert at most, then the end
+    CHECK_FALSE(answer.timed_out);
+    CHECK(answer.bytes.find("HTTP/") == std::string::npos);
+  }
+  auto still = secure.client()->Get("/api/users/@me");
+  REQUIRE(still);
+  CHECK(still->status == 401);
+}
