@@ -24,6 +24,7 @@ struct TlsFlags {
   std::vector<std::string> names;
   std::string cert, key, ca;
   std::string ca_out;
+  std::string truststore_out;
   bool print_ca = false;
 };
 
@@ -33,7 +34,8 @@ std::optional<support::TlsIdentity> tls_identity(const TlsFlags& flags, const st
   const bool files = !flags.cert.empty() || !flags.key.empty() || !flags.ca.empty();
   if (!flags.on && !files) {
     if (!flags.names.empty()) throw support::UsageError("--tls-name needs --tls");
-    if (flags.print_ca || !flags.ca_out.empty()) throw support::UsageError("--print-ca and --ca-out need --tls");
+    if (flags.print_ca || !flags.ca_out.empty() || !flags.truststore_out.empty())
+      throw support::UsageError("--print-ca, --ca-out and --truststore-out need --tls");
     return std::nullopt;
   }
   if (files) {
@@ -74,6 +76,8 @@ int run(int argc, char** argv) {
   app.add_option("--tls-key", tls.key, "the PEM private key of --tls-cert");
   app.add_option("--tls-ca", tls.ca, "the PEM CA certificate that signed --tls-cert");
   app.add_option("--ca-out", tls.ca_out, "write the CA certificate (PEM) to this file, for clients to trust");
+  app.add_option("--truststore-out", tls.truststore_out,
+                 "write a Java truststore (JKS, password changeit) holding the CA to this file");
   app.add_flag("--print-ca", tls.print_ca, "print the CA certificate (PEM) before the listening line");
   try {
     app.parse(argc, argv);
@@ -91,6 +95,7 @@ int run(int argc, char** argv) {
   if (seed) config.seed = *seed;
   options.tls = tls_identity(tls, options.host);
   if (!tls.ca_out.empty()) support::write_text_file(tls.ca_out, options.tls->ca_pem);
+  if (!tls.truststore_out.empty()) support::write_text_file(tls.truststore_out, support::java_truststore(options.tls->ca_pem));
 
   support::StopSignals stop_signals;  // before any thread exists
 

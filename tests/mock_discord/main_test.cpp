@@ -159,9 +159,11 @@ TEST_CASE("mock_discord: prints its URL, serves, and stops on SIGTERM") {
   std::filesystem::remove(path);
 }
 
-TEST_CASE("mock_discord: --tls serves https with a certificate made at start-up; --print-ca and --ca-out give its CA") {
+TEST_CASE("mock_discord: --tls serves https with a certificate made at start-up, and --print-ca, --ca-out and --truststore-out give its CA") {
   const std::string ca_path = temp_file("printed-ca.pem", "");
-  Running mock({"--port", "0", "--tls", "--tls-name", "mock.test", "--print-ca", "--ca-out", ca_path});
+  const std::string truststore_path = temp_file("truststore.jks", "");
+  Running mock({"--port", "0", "--tls", "--tls-name", "mock.test", "--print-ca", "--ca-out", ca_path, "--truststore-out",
+                truststore_path});
   const std::string banner = "mock_discord listening on https://127.0.0.1:";
   std::string output = mock.read_line_with(banner);
   const std::string end_marker = "-----END CERTIFICATE-----\n";
@@ -173,6 +175,9 @@ TEST_CASE("mock_discord: --tls serves https with a certificate made at start-up;
   std::ifstream written_file(ca_path);
   std::string written((std::istreambuf_iterator<char>(written_file)), std::istreambuf_iterator<char>());
   CHECK(written == printed);
+  std::ifstream truststore_file(truststore_path, std::ios::binary);
+  std::string truststore((std::istreambuf_iterator<char>(truststore_file)), std::istreambuf_iterator<char>());
+  CHECK(truststore.compare(0, 4, "\xFE\xED\xFE\xED") == 0);  // JKS; tests/mock_discord/java_trusts_the_ca.sh runs Java on it
   std::size_t at = output.find(banner);
   REQUIRE(at != std::string::npos);
   int port = std::stoi(output.substr(at + banner.size()));
@@ -185,6 +190,7 @@ TEST_CASE("mock_discord: --tls serves https with a certificate made at start-up;
   }
   CHECK(mock.terminate_and_wait() == 0);
   std::filesystem::remove(ca_path);
+  std::filesystem::remove(truststore_path);
 }
 
 TEST_CASE("mock_discord: --tls-cert, --tls-key and --tls-ca serve the certificate given") {
@@ -210,7 +216,7 @@ TEST_CASE("mock_discord: https flags that do not go together exit 2 and say why"
   CHECK(incomplete.output.find("--tls-cert, --tls-key and --tls-ca go together") != std::string::npos);
   auto print_without_tls = run({"--print-ca"});
   CHECK(print_without_tls.exit_code == 2);
-  CHECK(print_without_tls.output.find("--print-ca and --ca-out need --tls") != std::string::npos);
+  CHECK(print_without_tls.output.find("--print-ca, --ca-out and --truststore-out need --tls") != std::string::npos);
   auto bad_name = run({"--tls", "--tls-name", "not a name"});
   CHECK(bad_name.exit_code == 2);
   CHECK(bad_name.output.find("'not a name' is neither a host name") != std::string::npos);

@@ -394,7 +394,7 @@ TEST_CASE("https: connections over the limit get the 503 after the handshake") {
   CHECK(refused->status == 503);
 }
 
-TEST_CASE("https: mocks with the same certificate serve on their own; stopping one leaves the other serving") {
+TEST_CASE("https: mocks with the same certificate serve on their own, and stopping one leaves the other serving") {
   mock_discord::ServerOptions options;
   options.tls = support::make_tls_identity({"127.0.0.1"});
   auto first = std::make_unique<mock_discord::Server>(test_config(), options);

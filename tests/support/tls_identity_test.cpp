@@ -73,7 +73,7 @@ TEST_CASE("tls identity: each run's CA is its own: another run's CA does not ver
   CHECK(verify(first, "localhost", second.ca_pem) != 0);
 }
 
-TEST_CASE("tls identity: a CA made here signs more certificates; one read from files does not") {
+TEST_CASE("tls identity: a CA made here signs more certificates, one read from files does not") {
   auto first = support::make_tls_identity({"localhost"});
   auto second = support::make_tls_identity({"discord.com"}, &first);
   CHECK(second.ca_pem == first.ca_pem);
