@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "harness/shipped_files.hpp"
 #include "support/errors.hpp"
 #include "support/text.hpp"
 
@@ -16,11 +17,6 @@ constexpr const char* intercept_library_name = "libdiscord_intercept.so";
 
 std::string without_trailing_dot(const std::string& host) {
   return !host.empty() && host.back() == '.' ? host.substr(0, host.size() - 1) : host;
-}
-
-std::filesystem::path running_program() {
-  std::error_code error;
-  return std::filesystem::read_symlink("/proc/self/exe", error);
 }
 
 }  // namespace
@@ -59,7 +55,7 @@ std::string intercept_library_path() {
       throw support::SystemError(std::string("HARNESS_INTERCEPT_LIBRARY=") + given + " is not a file");
     return std::filesystem::absolute(given).string();
   }
-  const std::filesystem::path folder = running_program().parent_path();
+  const std::filesystem::path folder = running_program_folder();
   const std::vector<std::filesystem::path> candidates = {folder / intercept_library_name,
                                                          folder / ".." / "lib" / intercept_library_name};
   for (const auto& candidate : candidates)

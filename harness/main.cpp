@@ -1,5 +1,6 @@
-// build/bin/harness: `harness run|check|list PATH...` and `harness
-// check-app` (see docs/scenario-format.md, "Running", and docs/check-app.md).
+// build/bin/harness: `harness run|check|list PATH...`, `harness check-app`
+// and `harness init` (see docs/scenario-format.md, "Running suites",
+// "Checking your own app" and "A starter suite for your app").
 // A thin shell over the harness library.
 #include <CLI/CLI.hpp>
 
@@ -17,6 +18,8 @@
 #include "harness/report.hpp"
 #include "harness/report_card.hpp"
 #include "harness/runner.hpp"
+#include "harness/shipped_files.hpp"
+#include "harness/starter_suite.hpp"
 #include "harness/suite.hpp"
 #include "support/duration.hpp"
 #include "support/errors.hpp"
@@ -174,10 +177,9 @@ int run_command(const Arguments& arguments) {
 
 // `harness check-app`: the app-agnostic suite, then the report card.
 int check_app_command(Arguments arguments) {
-  if (arguments.paths.empty()) arguments.paths = {"scenarios/apps"};
+  if (arguments.paths.empty()) arguments.paths = {harness::default_apps_suite()};
   if (!std::filesystem::exists(arguments.paths.front()))
-    throw support::UsageError("the apps suite " + arguments.paths.front() +
-                              " does not exist: run from the project's folder or give --suite");
+    throw support::UsageError("the apps suite " + arguments.paths.front() + " does not exist");
   bool reports_written = false;
   auto summary = run_suite(arguments, false, reports_written);
   if (!summary) return static_cast<int>(support::ExitCode::invalid_input);
@@ -186,6 +188,13 @@ int check_app_command(Arguments arguments) {
   std::cout << harness::render_report_card(card, *summary, app) << std::endl;
   if (card.failed > 0) return static_cast<int>(support::ExitCode::failed);
   return reports_written ? 0 : static_cast<int>(support::ExitCode::system);
+}
+
+// `harness init`: the starter suite, then where it went and how to run it.
+int init_command(const harness::StarterSuiteOptions& options) {
+  for (const std::string& path : harness::write_starter_suite(options)) std::cout << "wrote " << path << "\n";
+  std::cout << "run it: harness run " << options.folder << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -226,7 +235,7 @@ int main(int argc, char** argv) {
       "check-app", "run the app-agnostic suite (scenarios/apps) against an app and print its report card");
   check_app->add_option("--app-cmd", arguments.app_command, "the app, as a command (default: the reference app)");
   harness::add_app_flags(*check_app, arguments.app_flags);
-  check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps)");
+  check_app->add_option("--suite", arguments.paths, "the suite to run (default: scenarios/apps here, else the installed one)");
   add_run_options(*check_app, arguments);
 
   CLI::App* check = cli.add_subcommand("check", "validate scenario files without running them");
@@ -239,6 +248,14 @@ int main(int argc, char** argv) {
   list->add_option("--name", arguments.name_glob, "only scenarios whose name matches this glob");
   list->add_option("--shard", arguments.shard, "the I-th of N slices, e.g. 2/4");
 
+  harness::StarterSuiteOptions starter;
+  CLI::App* init = cli.add_subcommand(
+      "init", "write a starter suite for your app (sign-in, state check, a spent code, a cancel) and its README");
+  init->add_option("folder", starter.folder, "where to write it; never overwrites a file")
+      ->capture_default_str();
+  init->add_option("--app-cmd", starter.app_command, "the command that starts your app, run from here")->required();
+  harness::add_app_flags(*init, starter.app_flags);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -250,6 +267,7 @@ int main(int argc, char** argv) {
     if (*check) return harness::check_command(arguments.paths, std::cout, std::cerr);
     if (*list) return harness::list_command(arguments.paths, selection_of(arguments), std::cout, std::cerr);
     if (*check_app) return check_app_command(arguments);
+    if (*init) return init_command(starter);
     return run_command(arguments);
   } catch (const support::Error& error) {
     std::cerr << "harness: " << error.what() << std::endl;

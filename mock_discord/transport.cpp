@@ -468,7 +468,7 @@ class Transport::Impl::Loop {
         int error = SSL_get_error(tls.ssl, done);
         ERR_clear_error();
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return flush(c);
-        // The client's alert (or ours) goes out best-effort; nothing else can.
+        // Our alert goes out best-effort before the close; nothing else can.
         if (c.out_sent < c.out.size())
           ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
         return close_now(c, false);

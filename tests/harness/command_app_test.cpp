@@ -12,6 +12,7 @@
 
 #include "harness/app_under_test.hpp"
 #include "harness/http_exchange.hpp"
+#include "temp_dir.hpp"
 
 using namespace harness;
 using namespace std::chrono_literals;
@@ -37,14 +38,9 @@ print("to stderr", file=sys.stderr)
 http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 )";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "command_app_test.XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-    std::ofstream(path / "app.py") << kEchoApp;
-  }
-  ~TempDir() { fs::remove_all(path); }
+// A folder holding the echo app.
+struct AppDir : test_support::TempDir {
+  AppDir() : TempDir("command_app_test") { std::ofstream(path / "app.py") << kEchoApp; }
 };
 
 AppSettings settings() {
@@ -80,7 +76,7 @@ bool process_alive(pid_t pid) {
 }  // namespace
 
 TEST_CASE("a command app gets its settings through the environment and its cwd") {
-  TempDir dir;
+  AppDir dir;
   auto app = make_command_app({"exec python3 app.py", dir.path.string()});
   app->start(settings());
   REQUIRE(app->is_running());
@@ -104,7 +100,7 @@ TEST_CASE("a command app gets its settings through the environment and its cwd")
 }
 
 TEST_CASE("a restart keeps the port and starts a new process") {
-  TempDir dir;
+  AppDir dir;
   auto app = make_command_app({"exec python3 app.py", dir.path.string()});
   app->start(settings());
   int port = app->port();
@@ -150,7 +146,7 @@ TEST_CASE("an app that never listens fails after ready_timeout and is stopped") 
 }
 
 TEST_CASE("stop escalates to SIGKILL and takes the whole process group down") {
-  TempDir dir;
+  AppDir dir;
   // The shell ignores SIGTERM and so does python (inherited); a background
   // child shares the group. Its pid is in a file written before python starts.
   CommandAppOptions options{"trap '' TERM; sleep 60 & echo $! > child.pid; exec python3 app.py", dir.path.string()};
@@ -182,7 +178,7 @@ TEST_CASE("output keeps only the tail") {
 }
 
 TEST_CASE("the grace period after SIGTERM waits for the app under `sh -c`, not just the shell") {
-  TempDir dir;
+  AppDir dir;
   // Not exec'ed: the shell leads the group and dies at once on SIGTERM,
   // while the app needs a moment to shut down cleanly.
   std::ofstream(dir.path / "graceful.py") << R"(import http.server, os, signal, sys, time
