@@ -81,6 +81,11 @@ TlsTrust::TlsTrust(const std::string& ca_pem) {
   if (!context_) throw support::SystemError("https: cannot create a TLS context");
   SSL_CTX_set_min_proto_version(context_, TLS1_2_VERSION);
   SSL_CTX_set_verify(context_, SSL_VERIFY_PEER, nullptr);
+  // A server that closes without close_notify ends the answer as a plain
+  // connection's FIN would: the parser then says whether it was whole
+  // (ERR_EMPTY_RESPONSE, ERR_CONTENT_LENGTH_MISMATCH), as a browser does.
+  // (Some OpenSSL 3 releases report that end as a protocol error without it.)
+  SSL_CTX_set_options(context_, SSL_OP_IGNORE_UNEXPECTED_EOF);
   X509_STORE* store = SSL_CTX_get_cert_store(context_);
   BIO* in = BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size()));
   int added = 0;
@@ -125,7 +130,14 @@ TlsConnection::~TlsConnection() { SSL_free(ssl_); }
 
 TlsConnection::Io TlsConnection::handshake() {
   int done = SSL_do_handshake(ssl_);
-  return done == 1 ? Io::done : outcome(done, "the TLS handshake");
+  if (done == 1) return Io::done;
+  Io io = outcome(done, "the TLS handshake");
+  if (io == Io::closed) {
+    error_code_ = "ERR_CONNECTION_CLOSED";
+    error_ = "the connection was closed during the TLS handshake";
+    return Io::failed;
+  }
+  return io;
 }
 
 TlsConnection::Io TlsConnection::read(char* data, std::size_t size, std::size_t& count) {

@@ -10,6 +10,7 @@
 #include "local_server.hpp"
 #include "mock_discord/failures.hpp"
 #include "mock_discord/server.hpp"
+#include "mock_discord/transport.hpp"
 #include "support/errors.hpp"
 #include "support/tls_identity.hpp"
 
@@ -126,6 +127,32 @@ TEST_CASE("tls client: a host table sends https to the ports that speak it, http
   HttpResult plain = hosts.send(get("http://127.0.0.1:" + std::to_string(mock.port) + "/api/users/@me"));
   REQUIRE(plain.ok());
   CHECK(plain.response->status == 400);
+}
+
+TEST_CASE("tls client: an answer cut short, with or without close_notify, is named as over plain http") {
+  auto identity = support::make_tls_identity({"127.0.0.1"});
+  auto trust = std::make_shared<const TlsTrust>(identity.ca_pem);
+  mock_discord::TransportOptions options;
+  options.tls = mock_discord::TransportTls{identity.cert_pem, identity.key_pem};
+  options.hang_limit = 50ms;  // a hang ends with a FIN and no close_notify
+  mock_discord::Reply::After after = mock_discord::Reply::After::close;
+  std::string bytes;
+  mock_discord::Transport transport(options, [&](const mock_discord::Exchange&) {
+    mock_discord::Verdict verdict;
+    verdict.reply = {bytes, after};
+    return verdict;
+  });
+  const int port = transport.start();
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  const std::string partial = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial";
+  for (auto ending : {mock_discord::Reply::After::close, mock_discord::Reply::After::hang}) {
+    INFO((ending == mock_discord::Reply::After::close ? "close_notify, then FIN" : "FIN alone"));
+    after = ending;
+    bytes = partial;
+    CHECK(send_to_local_port(get(url), port, trusting(trust)).error.code == "ERR_CONTENT_LENGTH_MISMATCH");
+    bytes = "";
+    CHECK(send_to_local_port(get(url), port, trusting(trust)).error.code == "ERR_EMPTY_RESPONSE");
+  }
 }
 
 TEST_CASE("tls client: a CA text without a certificate is refused") {
