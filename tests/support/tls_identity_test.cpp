@@ -115,6 +115,7 @@ TEST_CASE("tls identity: files given are read and checked against each other") {
   std::string other_key = temp_file("other-key.pem", other.key_pem);
   std::string other_ca = temp_file("other-ca.pem", other.ca_pem);
   std::string garbage = temp_file("garbage.pem", "not a certificate\n");
+  std::string huge = temp_file("huge.pem", std::string((1 << 20) + 1, 'x'));
 
   auto loaded = support::load_tls_identity(cert, key, ca);
   CHECK(loaded.cert_pem == identity.cert_pem);
@@ -125,9 +126,10 @@ TEST_CASE("tls identity: files given are read and checked against each other") {
                     Catch::StartsWith(cert + ": the certificate does not verify against the CA in " + other_ca));
   CHECK_THROWS_WITH(support::load_tls_identity(garbage, key, ca), Catch::StartsWith(garbage + ": no PEM certificate"));
   CHECK_THROWS_WITH(support::load_tls_identity(cert, garbage, ca), Catch::StartsWith(garbage + ": no unencrypted PEM private key"));
+  CHECK_THROWS_WITH(support::load_tls_identity(huge, key, ca), huge + ": the certificate file is larger than 1048576 bytes");
   CHECK_THROWS_WITH(support::load_tls_identity("/nonexistent/cert.pem", key, ca),
                     "/nonexistent/cert.pem: cannot read the certificate file");
-  for (const auto& path : {cert, key, ca, other_key, other_ca, garbage}) std::filesystem::remove(path);
+  for (const auto& path : {cert, key, ca, other_key, other_ca, garbage, huge}) std::filesystem::remove(path);
 }
 
 TEST_CASE("tls identity: the Java truststore is a JKS store holding the CA's certificate") {
