@@ -69,7 +69,7 @@ svg a.arrow.bad line,svg a.arrow.bad path{stroke:#cf222e}svg a.arrow.bad text{fi
 svg a.arrow:hover text{text-decoration:underline}
 svg .failure-mark rect{fill:#ffebe9;stroke:#cf222e}svg .failure-mark text{fill:#cf222e;font-weight:700}
 .exchanges>details{border-top:1px solid var(--line);padding:.2em 0}
-.exchanges>details>summary{cursor:pointer;font-family:ui-monospace,monospace;font-size:.9em}
+.exchanges>details>summary{cursor:pointer;font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}
 .exchanges>details:target{background:#fff8c5}
 pre{background:var(--soft);padding:.5em;overflow:auto;max-height:30em;white-space:pre-wrap;word-break:break-word;margin:.3em 0}
 h3{font-size:1em;margin:.8em 0 .3em}

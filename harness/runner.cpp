@@ -46,7 +46,7 @@ void add_journal_events(const Scenario& scenario, ScenarioWorld& world,
     if (entry.endpoint == "authorize") continue;
     if (step > 0 && std::holds_alternative<action::Request>(scenario.steps[step - 1].action)) continue;
     TraceEvent event;
-    event.at_ms = world.journal_time_ms(entry.virtual_time_ms);
+    event.at_ms = world.since_start_ms(entry.arrived);
     event.step = step;
     event.from = party::app;
     event.to = party::discord;

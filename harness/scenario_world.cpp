@@ -257,16 +257,11 @@ double ScenarioWorld::elapsed_ms() const {
 
 void ScenarioWorld::advance_clock(support::Duration by) {
   mock_->advance_clock(by);
-  clock_advanced_ += by;
 }
 
 double ScenarioWorld::since_start_ms(std::chrono::system_clock::time_point time) const {
-  return static_cast<double>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() - epoch_at_start_ms_);
-}
-
-double ScenarioWorld::journal_time_ms(std::int64_t virtual_time_ms) const {
-  return static_cast<double>(virtual_time_ms - clock_advanced_.count() - epoch_at_start_ms_);
+  return std::chrono::duration<double, std::milli>(time.time_since_epoch()).count() -
+         static_cast<double>(epoch_at_start_ms_);
 }
 
 std::string ScenarioWorld::party_of(const support::Url& url) const {

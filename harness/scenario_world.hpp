@@ -95,8 +95,6 @@ class ScenarioWorld {
   std::string party_of(const support::Url& url) const;
   // Milliseconds since the world began at a wall-clock time.
   double since_start_ms(std::chrono::system_clock::time_point time) const;
-  // The real time (ms since the world began) of a mock journal entry.
-  double journal_time_ms(std::int64_t virtual_time_ms) const;
 
  private:
   BrowserOptions browser_options();
@@ -111,7 +109,6 @@ class ScenarioWorld {
   support::Duration limit_;
   std::chrono::steady_clock::time_point deadline_;
   std::int64_t epoch_at_start_ms_ = 0;
-  support::Duration clock_advanced_{0};
   std::shared_ptr<const TlsTrust> trust_;   // the browser's, with https
   std::unique_ptr<TrustFiles> trust_files_;  // the app's, with https
   std::unique_ptr<mock_discord::Server> mock_;

@@ -196,6 +196,7 @@ struct FrontDoor::Impl {
     const auto began = SteadyClock::now();
 
     JournalEntry entry;
+    entry.arrived = std::chrono::system_clock::now();
     entry.method = request.method;
     entry.path = raw_path;
     const Endpoint endpoint = classify_path(raw_path);

@@ -4,6 +4,7 @@
 // serialises), with per-endpoint counts since the last reset. Written by the front door, read by tests, the harness and the admin API.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -29,6 +30,9 @@ struct JournalEntry {
   double latency_ms = 0;
   std::string rule;        // FailureRule::describe() of the rule that fired, or ""
   std::int64_t virtual_time_ms = 0;  // the mock's clock when it answered
+  // The real time it arrived, to the microsecond: the harness draws an app's
+  // calls to Discord in order with the browser's visits, often within one ms.
+  std::chrono::system_clock::time_point arrived;
 
   nlohmann::json to_json() const;
   std::string to_line() const;  // "POST /api/oauth2/token 400 (token) code=[redacted]"

@@ -42,6 +42,9 @@ async function main() {
     check(await failed.locator('svg a.arrow.back-channel').count() >= 2, "the app's calls to Discord are drawn");
     const box = await failed.locator('svg.sequence').boundingBox();
     check(box && box.width > 300 && box.height > 100, 'the diagram is rendered with a size');
+    const overflowing = await page.$$eval('.scenario *', (all) => all.filter((e) => e.scrollWidth > e.clientWidth + 1 &&
+        getComputedStyle(e).overflowX === 'visible').map((e) => e.tagName + '.' + e.className));
+    check(overflowing.length === 0, `no text runs out of its box: long URLs wrap (${overflowing.join(', ') || 'none'})`);
     await failed.locator('.diagram').screenshot({ path: path.join(artifacts, 'report-diagram.png') });
 
     // An arrow opens its exchange (the redacted request and answer).

@@ -55,6 +55,35 @@ discord:
   CHECK_FALSE(result.trace.empty());
 }
 
+// The sequence diagram draws the trace in order: the app's calls to Discord
+// belong inside the callback's visit, though all of it takes under a ms.
+TEST_CASE("the trace puts the app's calls to Discord inside the visit that made them") {
+  auto result = run_text(std::string("name: order\nsteps:") + sign_in);
+  REQUIRE(result.passed());
+  std::vector<std::string> order;
+  for (const auto& event : result.trace) {
+    const std::string path = event.url.substr(0, event.url.find('?'));
+    order.push_back(event.from + ">" + event.to + " " + event.method + " " + path.substr(path.rfind('/')));
+  }
+  auto position = [&](const std::string& suffix) {
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (order[i].size() >= suffix.size() && order[i].compare(order[i].size() - suffix.size(), suffix.size(), suffix) == 0)
+        return static_cast<long>(i);
+    return -1L;
+  };
+  std::string listed;
+  for (const auto& line : order) listed += line + "\n";
+  INFO(listed);
+  // The reference app redeems the code in its callback and asks for the
+  // user when its page is shown.
+  const long callback = position("browser>app GET /callback");
+  const long me_page = position("browser>app GET /me");
+  REQUIRE(callback >= 0);
+  REQUIRE(me_page >= 0);
+  CHECK(position("app>discord POST /token") == callback + 1);
+  CHECK(position("app>discord GET /@me") == me_page + 1);
+}
+
 TEST_CASE("false expectations fail with expected and actual") {
   auto result = run_text(std::string("name: wrong\nsteps:") + sign_in + R"(
     expect:
