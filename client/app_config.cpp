@@ -58,6 +58,10 @@ const std::vector<Setting>& settings() {
        [](AppConfig& c, const std::string& v) { c.oauth.authorize_url = v; return std::string(); }},
       {"TokenUrl", "DISCORD_TOKEN_URL", [](AppConfig& c, const std::string& v) { c.oauth.token_url = v; return std::string(); }},
       {"ApiBase", "DISCORD_API_BASE", [](AppConfig& c, const std::string& v) { c.oauth.api_base = v; return std::string(); }},
+      // The CA bundle to verify Discord with: OpenSSL's variable, so that the
+      // run CA a test harness hands over works as for any other program.
+      {"CaFile", "SSL_CERT_FILE",
+       [](AppConfig& c, const std::string& v) { c.oauth.transport.ca_cert_path = v; return std::string(); }},
       {"Port", "PORT",
        [](AppConfig& c, const std::string& v) {
          auto port = parse_port(v);

@@ -32,8 +32,12 @@ struct AppSettings {
   std::chrono::milliseconds ready_timeout{10000};
   // The reference app only: its connect and read timeout towards Discord.
   std::optional<std::chrono::milliseconds> discord_timeout;
+  // The run's CA (PEM file) when the mock speaks https: the reference app
+  // trusts it; a command app finds it in `environment` (trust_files.hpp).
+  std::string ca_file;
   // A command app only: set in its environment over the inherited one
-  // (the proxy variables and LD_PRELOAD of discord_interception.hpp).
+  // (the proxy variables and LD_PRELOAD of discord_interception.hpp, the
+  // CA variables of trust_files.hpp).
   std::map<std::string, std::string> environment;
 };
 

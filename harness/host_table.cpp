@@ -11,6 +11,8 @@ bool is_loopback_host(const std::string& host) {
 
 void HostTable::map_to_port(const std::string& host, int port) { ports_[host] = port; }
 
+void HostTable::serve_https(int port, std::shared_ptr<const TlsTrust> trust) { https_ports_[port] = std::move(trust); }
+
 void HostTable::map_to_handler(const std::string& pattern, const std::string& name, Handler handler) {
   handlers_[pattern] = HandlerEntry{name, std::move(handler)};
 }
@@ -41,6 +43,11 @@ HttpResult HostTable::send(const HttpRequest& request, const TransportOptions& o
     case Route::Kind::handler:
       return find_handler(request.url.host)->handler(request);
     case Route::Kind::local_port:
+      if (auto https = https_ports_.find(route.port); https != https_ports_.end() && request.url.scheme == "https") {
+        TransportOptions secure = options;
+        secure.tls = https->second;
+        return send_to_local_port(request, route.port, secure);
+      }
       if (request.url.scheme == "https")
         return HttpResult::failure(TransportError::Kind::tls_error, "ERR_SSL_PROTOCOL_ERROR",
                                    request.url.host + " sent an invalid response: https to a plain-HTTP port (" +

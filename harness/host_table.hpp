@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ class HostTable {
 
   // `host` (any URL port) is served by 127.0.0.1:port over plain HTTP.
   void map_to_port(const std::string& host, int port);
+  // 127.0.0.1:port speaks https with a certificate from `trust`'s CA:
+  // https URLs routed there are verified against it and their host name.
+  void serve_https(int port, std::shared_ptr<const TlsTrust> trust);
   // `pattern` is an exact host or "*.suffix" (every subdomain of suffix).
   // Handlers get https URLs as they are: they stand for a TLS endpoint.
   void map_to_handler(const std::string& pattern, const std::string& name, Handler handler);
@@ -34,7 +38,8 @@ class HostTable {
 
   Route resolve(const support::Url& url) const;
   // Resolves and sends. https to a plain local port fails with
-  // ERR_SSL_PROTOCOL_ERROR, as a browser talking TLS to an HTTP server does.
+  // ERR_SSL_PROTOCOL_ERROR, as a browser talking TLS to an HTTP server does;
+  // http to an https port is sent as it is (the server answers it).
   HttpResult send(const HttpRequest& request, const TransportOptions& options = {}) const;
 
  private:
@@ -45,6 +50,7 @@ class HostTable {
   const HandlerEntry* find_handler(const std::string& host) const;
 
   std::map<std::string, int> ports_;
+  std::map<int, std::shared_ptr<const TlsTrust>> https_ports_;
   std::map<std::string, HandlerEntry> handlers_;  // exact host or "*.suffix"
 };
 

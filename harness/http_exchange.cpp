@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "harness/http_wire.hpp"
+#include "harness/tls_client.hpp"
 
 namespace harness {
 
@@ -89,6 +90,65 @@ HttpResult failure(TransportError::Kind kind, const std::string& code, const std
   return HttpResult::failure(kind, code, message);
 }
 
+// Plain bytes on the socket, or through TLS: one call moves what it can.
+class Channel {
+ public:
+  enum class Io { done, wait, closed, failed };
+
+  Channel(int fd, TlsConnection* tls) : fd_(fd), tls_(tls) {}
+
+  Io send(const char* data, std::size_t size, std::size_t& count) {
+    if (tls_) return from_tls(tls_->write(data, size, count));
+    ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
+    count = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (n > 0) return Io::done;
+    if (errno == EINTR || errno == EAGAIN) return wait_for_write();
+    error_ = errno;
+    return Io::failed;
+  }
+  Io receive(char* data, std::size_t size, std::size_t& count) {
+    if (tls_) return from_tls(tls_->read(data, size, count));
+    ssize_t n = ::recv(fd_, data, size, 0);
+    count = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (n > 0) return Io::done;
+    if (n == 0) return Io::closed;
+    if (errno == EINTR || errno == EAGAIN) return wait_for_read();
+    error_ = errno;
+    return Io::failed;
+  }
+  // What the last Io::wait waits for.
+  short events() const { return events_; }
+  // Whether the next receive() can answer without waiting for the socket.
+  bool has_buffered() const { return tls_ && tls_->has_buffered(); }
+  int error_number() const { return error_; }
+
+ private:
+  Io wait_for_read() {
+    events_ = POLLIN;
+    return Io::wait;
+  }
+  Io wait_for_write() {
+    events_ = POLLOUT;
+    return Io::wait;
+  }
+  Io from_tls(TlsConnection::Io io) {
+    switch (io) {
+      case TlsConnection::Io::done: return Io::done;
+      case TlsConnection::Io::want_read: return wait_for_read();
+      case TlsConnection::Io::want_write: return wait_for_write();
+      case TlsConnection::Io::closed: return Io::closed;
+      case TlsConnection::Io::failed: break;
+    }
+    error_ = tls_->error_code() == "ERR_CONNECTION_RESET" ? ECONNRESET : EPROTO;
+    return Io::failed;
+  }
+
+  int fd_;
+  TlsConnection* tls_;
+  short events_ = POLLIN;
+  int error_ = 0;
+};
+
 }  // namespace
 
 HttpResult send_to_local_port(const HttpRequest& request, int port, const TransportOptions& options) {
@@ -120,36 +180,63 @@ HttpResult send_to_local_port(const HttpRequest& request, int port, const Transp
                      where + " refused the connection (" + std::strerror(error) + ")");
   }
 
+  std::unique_ptr<TlsConnection> tls;
+  if (options.tls) {
+    std::string host = request.url.host;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    tls = std::make_unique<TlsConnection>(*options.tls, socket.fd, host);
+    for (;;) {
+      TlsConnection::Io step = tls->handshake();
+      if (step == TlsConnection::Io::done) break;
+      if (step == TlsConnection::Io::failed || step == TlsConnection::Io::closed)
+        return failure(Kind::tls_error, tls->error_code().empty() ? "ERR_SSL_PROTOCOL_ERROR" : tls->error_code(),
+                       request.url.host + " (" + where + "): " + tls->error());
+      if (!wait_for(socket.fd, step == TlsConnection::Io::want_read ? POLLIN : POLLOUT, options.connect_timeout, options))
+        return failure(Kind::timed_out, "ERR_TIMED_OUT",
+                       "the TLS handshake with " + where + " did not finish within " +
+                           std::to_string(options.connect_timeout.count()) + "ms");
+    }
+  }
+  Channel channel(socket.fd, tls.get());
+
   // A server may answer and close before reading everything (an early 413):
   // a failed write is only an error when no answer follows.
   bool write_failed = false;
+  short wait_events = POLLOUT;
   for (std::size_t sent = 0; sent < bytes.size() && !write_failed;) {
-    if (!wait_for(socket.fd, POLLOUT, options.write_timeout, options))
+    if (!wait_for(socket.fd, wait_events, options.write_timeout, options))
       return failure(Kind::timed_out, "ERR_TIMED_OUT", where + " did not take the request within " +
                                                            std::to_string(options.write_timeout.count()) + "ms");
-    ssize_t count = ::send(socket.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (count > 0) sent += static_cast<std::size_t>(count);
-    else if (errno != EINTR && errno != EAGAIN) write_failed = true;
+    std::size_t count = 0;
+    Channel::Io io = channel.send(bytes.data() + sent, bytes.size() - sent, count);
+    sent += count;
+    wait_events = io == Channel::Io::wait ? channel.events() : POLLOUT;
+    if (io == Channel::Io::failed || io == Channel::Io::closed) write_failed = true;
   }
 
   ResponseParser parser(request.method == "HEAD");
   char chunk[16384];
+  wait_events = POLLIN;
   while (parser.state() == ResponseParser::State::incomplete) {
-    if (!wait_for(socket.fd, POLLIN, options.read_timeout, options))
+    if (!channel.has_buffered() && !wait_for(socket.fd, wait_events, options.read_timeout, options))
       return failure(Kind::timed_out, "ERR_TIMED_OUT",
                      options.deadline && Clock::now() >= *options.deadline
                          ? where + " sent no complete answer before the scenario's time limit"
                          : where + " sent no complete answer within " + std::to_string(options.read_timeout.count()) + "ms");
-    ssize_t count = ::recv(socket.fd, chunk, sizeof chunk, 0);
-    if (count > 0) {
-      parser.feed(chunk, static_cast<std::size_t>(count));
-    } else if (count == 0) {
+    std::size_t count = 0;
+    Channel::Io io = channel.receive(chunk, sizeof chunk, count);
+    wait_events = io == Channel::Io::wait ? channel.events() : POLLIN;
+    if (io == Channel::Io::done) {
+      parser.feed(chunk, count);
+    } else if (io == Channel::Io::closed) {
       parser.end_of_stream();
-    } else if (errno != EINTR && errno != EAGAIN) {
-      if (errno == ECONNRESET || errno == EPIPE || write_failed)
+    } else if (io == Channel::Io::failed) {
+      const int error = channel.error_number();
+      if (error == ECONNRESET || error == EPIPE || write_failed)
         return failure(Kind::connection_closed, "ERR_CONNECTION_RESET", where + " reset the connection");
-      return failure(Kind::connection_closed, "ERR_CONNECTION_CLOSED",
-                     where + ": " + std::strerror(errno));
+      if (error == EPROTO)
+        return failure(Kind::tls_error, tls->error_code(), request.url.host + " (" + where + "): " + tls->error());
+      return failure(Kind::connection_closed, "ERR_CONNECTION_CLOSED", where + ": " + std::strerror(error));
     }
   }
   if (parser.state() == ResponseParser::State::failed)

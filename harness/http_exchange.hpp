@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,8 @@
 #include "support/url.hpp"
 
 namespace harness {
+
+class TlsTrust;
 
 // Ordered header list; names compare case-insensitively, as HTTP says.
 class HttpHeaders {
@@ -63,14 +66,15 @@ struct TransportError {
     connection_closed,   // reset, empty, truncated or garbled answer (the code says which)
     timed_out,           // no complete answer within the read timeout
     name_not_resolved,   // the host is in no host table
-    tls_error,           // https to a plain-HTTP port
+    tls_error,           // https to a plain-HTTP port, or a certificate that does not verify
     other,
   };
   Kind kind = Kind::other;
   // ERR_CONNECTION_REFUSED, ERR_CONNECTION_RESET, ERR_EMPTY_RESPONSE,
   // ERR_CONTENT_LENGTH_MISMATCH, ERR_INCOMPLETE_CHUNKED_ENCODING,
   // ERR_INVALID_HTTP_RESPONSE, ERR_TIMED_OUT, ERR_CONNECTION_TIMED_OUT,
-  // ERR_NAME_NOT_RESOLVED, ERR_SSL_PROTOCOL_ERROR, ERR_INVALID_ARGUMENT
+  // ERR_NAME_NOT_RESOLVED, ERR_SSL_PROTOCOL_ERROR, ERR_CERT_AUTHORITY_INVALID,
+  // ERR_CERT_COMMON_NAME_INVALID, ERR_CERT_DATE_INVALID, ERR_INVALID_ARGUMENT
   std::string code;
   std::string message;  // one readable sentence
 };
@@ -94,10 +98,13 @@ struct TransportOptions {
   std::chrono::milliseconds write_timeout{5000};
   // The scenario's time limit: no wait goes past it, whatever the timeouts.
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Set: the exchange is https (tls_client.hpp), verified against this CA
+  // and the URL's host; the handshake has the connect timeout.
+  std::shared_ptr<const TlsTrust> tls;
 };
 
-// Sends `request` to 127.0.0.1:port over plain HTTP/1.1, whatever host the
-// URL names. The Host header is the URL's authority unless the request sets
+// Sends `request` to 127.0.0.1:port over HTTP/1.1 (https when options.tls),
+// whatever host the URL names. The Host header is the URL's authority unless the request sets
 // one; the target is sent as written (unsafe characters escaped, see
 // escape_url_text); headers come back exactly as sent, in order. No
 // redirects are followed; no keep-alive (every exchange is its own

@@ -23,8 +23,8 @@ namespace {
 
 using support::YamlReader;
 
-const std::vector<std::string> top_level_keys = {"name", "about", "tags",    "discord", "app",
-                                                 "steps", "skip",  "timeout", "browser_timeout", "requires"};
+const std::vector<std::string> top_level_keys = {"name", "about",   "tags",            "discord",  "app",  "steps",
+                                                 "skip", "timeout", "browser_timeout", "requires", "https"};
 // What `requires:` may ask of the app under test (app: keys of the same name).
 const std::vector<std::string> app_capabilities = {"refreshes"};
 const std::vector<std::string> app_keys = {"kind",         "command", "cwd",    "login_path",
@@ -371,6 +371,7 @@ class ScenarioLoader {
     }
     if (root["browser_timeout"])
       scenario_.browser_timeout = positive_duration(root, "browser_timeout", "the scenario");
+    if (root["https"]) scenario_.https = flag(root, "https", "the scenario");
   }
 
   // ---------------------------------------------------------------- app --
@@ -443,6 +444,10 @@ class ScenarioLoader {
       if (app.intercept_discord && app.kind == AppSpec::Kind::reference && app.kind_given)
         reader_.fail(reader_.key_node(node, "discord"),
                      "'discord: intercept' needs an app run as a command ('kind: command', or no kind and --app-cmd)");
+      // discord.com is https only: the mock stands in for it over https.
+      if (app.intercept_discord && !scenario_.https)
+        reader_.fail(reader_.key_node(reader_.root(), "https"),
+                     "'https: false' cannot go with 'app: {discord: intercept}': discord.com is https only");
     }
   }
 

@@ -35,6 +35,7 @@ struct Arguments {
   std::vector<std::string> tags;
   std::vector<std::string> skip_tags;
   bool fail_fast = false;
+  bool mock_http = false;
   std::string name_glob;
   std::string junit, json, html;
   std::optional<std::uint64_t> seed;
@@ -139,6 +140,9 @@ std::optional<harness::RunSummary> run_suite(const Arguments& arguments, bool pr
   }
   if (!arguments.app_command.empty()) options.world.app_command = arguments.app_command;
   options.world.app = harness::parse_app_flags(arguments.app_flags);
+  options.world.mock_http = arguments.mock_http;
+  if (options.world.app.intercept_discord && arguments.mock_http)
+    throw support::UsageError("--intercept-discord needs the mock's https (discord.com is https only): leave out --mock-http");
   if (options.world.app.intercept_discord && arguments.app_command.empty())
     throw support::UsageError("--intercept-discord needs --app-cmd: it stands in for discord.com for an app run as a "
                               "command (the reference app runs inside the harness and is told the mock's URLs)");
@@ -205,6 +209,8 @@ void add_run_options(CLI::App& command, Arguments& arguments) {
   command.add_option("--seed", arguments.seed, "seed for the mock's values and the tunnel's URLs");
   command.add_option("--timeout", arguments.timeout,
                      "time limit of each scenario without its own timeout: (default 60s)");
+  command.add_flag("--mock-http", arguments.mock_http,
+                   "every scenario's mock speaks plain http, as `https: false` makes it (default: https, as Discord)");
   command.add_flag("--fail-fast", arguments.fail_fast,
                    "start no scenario after the first failure (the rest are reported as skipped)");
 }

@@ -24,6 +24,7 @@ client::AppConfig reference_config(const AppSettings& settings, int port) {
   config.oauth.authorize_url = settings.authorize_url;
   config.oauth.token_url = settings.token_url;
   config.oauth.api_base = settings.api_base;
+  if (!settings.ca_file.empty()) config.oauth.transport.ca_cert_path = settings.ca_file;
   if (settings.discord_timeout) {
     config.oauth.transport.connect_timeout = *settings.discord_timeout;
     config.oauth.transport.read_timeout = *settings.discord_timeout;

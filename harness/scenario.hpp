@@ -233,6 +233,7 @@ struct Scenario {
   std::optional<Duration> timeout;  // extension: the whole scenario's budget (default: --timeout, else 60 s)
   std::optional<Duration> browser_timeout;  // extension: the browser's connect and read timeout (default 30 s)
   std::vector<std::string> requires_app;  // extension: app capabilities ("refreshes"); skipped without them
+  bool https = true;  // extension: the mock speaks https (Discord's only scheme); false: plain http
 
   // The `discord:` section stays YAML: its placeholders (${app}) resolve only
   // when the world is set up. `discord` is a null node when the file has none.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 #include "mock_discord/failures.hpp"
 #include "mock_discord/world.hpp"
@@ -12,6 +13,32 @@ namespace harness {
 namespace {
 
 using support::text::ends_with;
+
+// The run's certificates: one CA per harness run and one certificate per
+// set of names, shared by the worlds (they are read-only), since making
+// keys and a client context for every world cost more than the scenario
+// (docs/benchmarks.md).
+struct RunTls {
+  support::TlsIdentity identity;
+  std::shared_ptr<const TlsTrust> trust;
+};
+
+const RunTls& run_tls(bool with_discord_names) {
+  static std::mutex mutex;
+  static std::optional<RunTls> loopback, discord;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::optional<RunTls>& slot = with_discord_names ? discord : loopback;
+  if (!slot) {
+    std::vector<std::string> names = {"127.0.0.1", "localhost", "::1"};
+    if (with_discord_names)
+      for (const std::string& name : discord_certificate_names()) names.push_back(name);
+    // Both sets signed by the same CA: the one the run hands out.
+    const std::optional<RunTls>& other = with_discord_names ? loopback : discord;
+    support::TlsIdentity identity = support::make_tls_identity(names, other ? &other->identity : nullptr);
+    slot = RunTls{identity, other ? other->trust : std::make_shared<const TlsTrust>(identity.ca_pem)};
+  }
+  return *slot;
+}
 
 }  // namespace
 
@@ -46,14 +73,28 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario, const WorldOptions& optio
     tunnel_->attach(browser_.hosts());
   }
 
-  // The mock starts with the defaults so that ${discord} is known, then
-  // takes the scenario's world with every placeholder resolved once.
-  mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()));
-  mock_->start();
-  mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
   const bool use_command = scenario.app.kind == AppSpec::Kind::command ||
                            (!scenario.app.kind_given && options.app_command.has_value());
-  if (has_app && app_spec_.intercept_discord) {
+  const bool intercept = has_app && app_spec_.intercept_discord;
+  // Discord is https only: so is the mock, unless asked otherwise.
+  mock_discord::ServerOptions mock_options;
+  if (scenario.https && !options.mock_http) {
+    const RunTls& tls = run_tls(intercept);
+    mock_options.tls = tls.identity;
+    trust_ = tls.trust;
+    if (has_app) trust_files_ = std::make_unique<TrustFiles>(mock_options.tls->ca_pem);
+  } else if (intercept) {
+    throw support::InputError(scenario.file + ": 'discord: intercept' needs the mock's https (discord.com is https only): "
+                              "remove 'https: false' or --mock-http");
+  }
+
+  // The mock starts with the defaults so that ${discord} is known, then
+  // takes the scenario's world with every placeholder resolved once.
+  mock_ = std::make_unique<mock_discord::Server>(mock_discord::Config::defaults(app_url()), mock_options);
+  mock_->start();
+  mock_->failures().set_clock([mock = mock_.get()] { return mock->world().now_ms(); });  // 429 holds follow `clock:`
+  if (trust_) browser_.hosts().serve_https(mock_->port(), trust_);
+  if (intercept) {
     // Before the world is read, so that ${discord} names discord.com throughout.
     if (!use_command)
       throw support::InputError(scenario.file + ": 'discord: intercept' needs an app run as a command (kind: command, "
@@ -156,6 +197,11 @@ AppSettings ScenarioWorld::app_settings() const {
   if (interception_) {
     const char* preload = std::getenv("LD_PRELOAD");
     settings.environment = interception_->app_environment(preload ? preload : "");
+  }
+  if (trust_files_) {
+    settings.ca_file = trust_files_->ca_file();
+    const char* java = std::getenv("JAVA_TOOL_OPTIONS");
+    for (auto& [name, value] : trust_files_->app_environment(java ? java : "")) settings.environment[name] = value;
   }
   settings.pkce = app_spec_.pkce;
   settings.login_path = app_spec_.login_path;

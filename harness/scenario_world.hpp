@@ -1,8 +1,10 @@
-// One scenario's world: its own mock Discord (embedded, port 0), its own app
-// under test (the reference app in-process, or a command), an optional
-// simulated ngrok tunnel in front of the app, one browser, and the virtual
-// clock of the mock. Nothing is shared between worlds, so scenarios run in
-// parallel and in any order. The world also answers the ${...} placeholders.
+// One scenario's world: its own mock Discord (embedded, port 0; https with a
+// CA made for the run unless the scenario says `https: false`), its own
+// app under test (the reference app in-process, or a command, handed the
+// CA), an optional simulated ngrok tunnel in front of the app, one browser,
+// and the virtual clock of the mock. Nothing that changes is shared between
+// worlds (the run's certificates are read-only), so scenarios run in parallel
+// and in any order. The world also answers the ${...} placeholders.
 #pragma once
 
 #include <chrono>
@@ -19,6 +21,8 @@
 #include "harness/placeholders.hpp"
 #include "harness/scenario.hpp"
 #include "harness/trace.hpp"
+#include "harness/tls_client.hpp"
+#include "harness/trust_files.hpp"
 #include "harness/tunnel.hpp"
 #include "mock_discord/server.hpp"
 
@@ -29,6 +33,7 @@ struct WorldOptions {
   std::optional<std::uint64_t> seed;       // --seed: the mock's seed and the tunnel's URLs
   AppOverrides app;                        // --app-*: for apps that did not set kind
   std::optional<support::Duration> timeout;  // --timeout: for scenarios without `timeout:`
+  bool mock_http = false;                    // --mock-http: every mock plain http, as `https: false` makes it
 };
 
 // Every scenario has a time limit: its own `timeout:`, else --timeout, else this.
@@ -104,6 +109,8 @@ class ScenarioWorld {
   support::Duration limit_;
   std::chrono::steady_clock::time_point deadline_;
   std::int64_t epoch_at_start_ms_ = 0;
+  std::shared_ptr<const TlsTrust> trust_;   // the browser's, with https
+  std::unique_ptr<TrustFiles> trust_files_;  // the app's, with https
   std::unique_ptr<mock_discord::Server> mock_;
   std::unique_ptr<Tunnel> tunnel_;
   std::unique_ptr<AppUnderTest> app_;

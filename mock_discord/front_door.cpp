@@ -162,7 +162,8 @@ struct FrontDoor::Impl {
     // A cross-site page can send simple POSTs (form or text/plain, no
     // preflight); browsers mark them with Origin and Sec-Fetch-Site.
     if (auto origin = request.header("Origin")) {
-      if (*origin != "http://" + request.header("Host").value_or(""))
+      const std::string scheme = options.transport.tls ? "https://" : "http://";
+      if (*origin != scheme + request.header("Host").value_or(""))
         return api_error(403, "403: Forbidden: the admin API refuses cross-origin requests (Origin " + *origin + ")", 0);
     }
     if (auto site = request.header("Sec-Fetch-Site")) {

@@ -62,6 +62,7 @@ int Server::start() {
   door.transport.port = impl_->options.port;
   door.transport.loops = impl_->options.threads;
   door.transport.max_connections = impl_->options.max_connections;
+  if (impl_->options.tls) door.transport.tls = TransportTls{impl_->options.tls->cert_pem, impl_->options.tls->key_pem};
   door.admin_token = impl_->options.admin_token;
   door.route_limit = [this](Endpoint endpoint) { return route_limit(impl_->world, endpoint); };
   door.discord = [this](const httplib::Request& request, httplib::Response& response) {
@@ -90,7 +91,12 @@ void Server::stop() {
 
 int Server::port() const { return impl_->port; }
 
-std::string Server::url() const { return "http://" + url_host(impl_->options.host) + ":" + std::to_string(impl_->port); }
+std::string Server::url() const {
+  return (tls() ? "https://" : "http://") + url_host(impl_->options.host) + ":" + std::to_string(impl_->port);
+}
+
+bool Server::tls() const { return impl_->options.tls.has_value(); }
+std::string Server::ca_pem() const { return impl_->options.tls ? impl_->options.tls->ca_pem : ""; }
 
 void Server::advance_clock(Duration by) { impl_->world.advance_clock(by); }
 void Server::add_failure(const FailureRule& rule) { impl_->failures.add(rule); }

@@ -7,11 +7,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mock_discord/config.hpp"
 #include "mock_discord/journal.hpp"
+#include "support/tls_identity.hpp"
 
 namespace mock_discord {
 
@@ -21,6 +23,9 @@ struct ServerOptions {
   std::string admin_token;  // empty: the admin API answers loopback callers only
   int threads = 2;          // event loops serving the connections
   int max_connections = 4096;  // open at once; more are refused with 503 (capped by RLIMIT_NOFILE)
+  // Set: https only, with this certificate (support::make_tls_identity makes
+  // one for the mock's names); clients trust its ca_pem.
+  std::optional<support::TlsIdentity> tls;
 };
 
 // The last values the mock handed out, for ${last.*} placeholders.
@@ -47,7 +52,10 @@ class Server {
   // Idempotent; waits for in-flight requests (a hanging fault is cut short).
   void stop();
   int port() const;
-  std::string url() const;  // http://127.0.0.1:PORT
+  std::string url() const;  // http://127.0.0.1:PORT, https:// with tls
+  bool tls() const;
+  // The CA that signed the mock's certificate, PEM ("" without tls).
+  std::string ca_pem() const;
 
   // --- driving ---
   void advance_clock(Duration by);

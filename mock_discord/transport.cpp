@@ -14,8 +14,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -27,6 +32,7 @@
 #include "mock_discord/responses.hpp"
 #include "support/errors.hpp"
 #include "support/text.hpp"
+#include "support/tls_identity.hpp"
 
 namespace mock_discord {
 namespace {
@@ -41,6 +47,125 @@ constexpr auto kDrainTime = std::chrono::seconds(2);
 constexpr std::size_t kOutputHighWater = 256 * 1024;
 // Connections refused over the limit still get their 503 read; at most this many at once.
 constexpr int kMaxRefusing = 64;
+// The first byte of every TLS connection: a handshake record.
+constexpr char kTlsHandshakeRecord = 0x16;
+
+using SslContext = std::shared_ptr<SSL_CTX>;
+
+std::string openssl_error() {
+  std::string reason = support::take_openssl_error();
+  return reason.empty() ? "unknown reason" : reason;
+}
+
+// ALPN: HTTP/1.1 when the client offers it (Go and curl offer h2 first).
+int select_http11(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* offered,
+                  unsigned int offered_length, void*) {
+  static const unsigned char http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  unsigned char* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, out_length, http11, sizeof http11, offered, offered_length) != OPENSSL_NPN_NEGOTIATED)
+    return SSL_TLSEXT_ERR_NOACK;
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+SslContext make_server_context(const TransportTls& tls) {
+  SslContext context(SSL_CTX_new(TLS_server_method()), SSL_CTX_free);
+  if (!context) throw support::SystemError("https: cannot create a TLS context: " + openssl_error());
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  SSL_CTX_set_options(context.get(), SSL_OP_NO_RENEGOTIATION);
+  // No resumption to offer: a cache would only grow with every handshake.
+  SSL_CTX_set_num_tickets(context.get(), 0);
+  SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_alpn_select_cb(context.get(), select_http11, nullptr);
+  std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size())),
+                                                  BIO_free);
+  X509* leaf = certs ? PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (!leaf || SSL_CTX_use_certificate(context.get(), leaf) != 1) {
+    X509_free(leaf);
+    throw support::InputError("https: the server certificate is not a PEM certificate: " + openssl_error());
+  }
+  X509_free(leaf);
+  while (X509* intermediate = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr))
+    if (SSL_CTX_add0_chain_cert(context.get(), intermediate) != 1) X509_free(intermediate);
+  ERR_clear_error();  // the end of the chain reads as an error
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_text(BIO_new_mem_buf(tls.key_pem.data(), static_cast<int>(tls.key_pem.size())),
+                                                     BIO_free);
+  EVP_PKEY* key = key_text ? PEM_read_bio_PrivateKey(key_text.get(), nullptr, nullptr, nullptr) : nullptr;
+  const bool key_used = key && SSL_CTX_use_PrivateKey(context.get(), key) == 1;
+  EVP_PKEY_free(key);
+  if (!key_used) throw support::InputError("https: the private key is not an unencrypted PEM key: " + openssl_error());
+  if (SSL_CTX_check_private_key(context.get()) != 1)
+    throw support::InputError("https: the private key does not belong to the certificate: " + openssl_error());
+  return context;
+}
+
+// Transports serving the same certificate share one context (a harness run
+// starts a mock per scenario, all with the run's certificate): decoding the
+// key and building a context cost more than the scenario's own requests.
+SslContext server_context(const TransportTls& tls) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<SSL_CTX>> contexts;
+  const std::string key = tls.cert_pem + '\0' + tls.key_pem;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto entry = contexts.begin(); entry != contexts.end();)  // forget the ones no transport holds
+    entry = entry->second.expired() ? contexts.erase(entry) : std::next(entry);
+  if (SslContext shared = contexts[key].lock()) return shared;
+  SslContext made = make_server_context(tls);
+  contexts[key] = made;
+  return made;
+}
+
+// One connection's TLS: OpenSSL reads the socket's bytes from `in` and
+// writes what goes out to `out`; the loop moves bytes between them and the
+// socket, so the connection's timeouts, limits and faults stay the loop's.
+struct TlsSession {
+  SSL* ssl = nullptr;
+  BIO* in = nullptr;   // owned by ssl
+  BIO* out = nullptr;  // owned by ssl
+  bool sniffed = false;      // the first byte was looked at
+  bool established = false;  // the handshake is done
+  std::string pending;       // an answer queued before the handshake was done (the 503 of a refused connection)
+  bool close_after_pending = false;
+
+  explicit TlsSession(SSL_CTX* context) {
+    ssl = SSL_new(context);
+    in = BIO_new(BIO_s_mem());
+    out = BIO_new(BIO_s_mem());
+    if (!ssl || !in || !out) {
+      BIO_free(in);
+      BIO_free(out);
+      SSL_free(ssl);
+      throw std::bad_alloc();
+    }
+    BIO_set_mem_eof_return(in, -1);  // no bytes yet is "want more", not the end
+    SSL_set_bio(ssl, in, out);
+    SSL_set_accept_state(ssl);
+  }
+  ~TlsSession() { SSL_free(ssl); }
+  TlsSession(const TlsSession&) = delete;
+  TlsSession& operator=(const TlsSession&) = delete;
+
+  // What OpenSSL has written for the peer since the last call.
+  std::string take_output() {
+    std::string bytes;
+    char chunk[16384];
+    int n;
+    while ((n = BIO_read(out, chunk, sizeof chunk)) > 0) bytes.append(chunk, static_cast<std::size_t>(n));
+    return bytes;
+  }
+
+  // `plain` encrypted, followed by close_notify when `closing`.
+  std::string seal(const std::string& plain, bool closing) {
+    for (std::size_t at = 0; at < plain.size();) {
+      int n = SSL_write(ssl, plain.data() + at, static_cast<int>(std::min<std::size_t>(plain.size() - at, 1 << 30)));
+      if (n <= 0) break;  // memory BIOs take everything; a failure here leaves the connection to fail on its own
+      at += static_cast<std::size_t>(n);
+    }
+    if (closing) SSL_shutdown(ssl);
+    ERR_clear_error();
+    return take_output();
+  }
+};
 
 bool is_loopback(const sockaddr_storage& address) {
   if (address.ss_family == AF_INET) {
@@ -100,6 +225,7 @@ struct Connection {
   TimePoint deadline = kNever;
   std::function<Reply(bool)> later;
   std::uint32_t interest = 0;
+  std::unique_ptr<TlsSession> tls;  // an https connection
 };
 
 // Marker objects for the two non-connection descriptors in each loop's epoll set.
@@ -121,6 +247,7 @@ struct Transport::Impl {
   bool started = false;
   std::mutex lifecycle;
   std::vector<std::thread> threads;
+  SslContext tls_context;  // https: shared by every loop's connections
 
   Impl(TransportOptions options_, RequestHandler handler_)
       : options(std::move(options_)), handler(std::move(handler_)) {}
@@ -254,6 +381,14 @@ class Transport::Impl::Loop {
     c.fd = fd;
     c.loopback = is_loopback(peer);
     c.peer = address_text(peer);
+    if (owner_.tls_context) {
+      try {
+        c.tls = std::make_unique<TlsSession>(owner_.tls_context.get());
+      } catch (const std::bad_alloc&) {
+        ::close(fd);
+        return;
+      }
+    }
     if (owner_.open.fetch_add(1) >= owner_.max_connections) {
       owner_.open.fetch_sub(1);
       if (owner_.refusing.fetch_add(1) >= kMaxRefusing) {
@@ -273,6 +408,9 @@ class Transport::Impl::Loop {
     }
     c.interest = EPOLLIN;
     connections_.emplace(&c, std::move(connection));
+    // The handshake counts as the start of a request: a client that stalls
+    // in it is cut off like a slowloris.
+    if (c.tls) set_deadline(c, SteadyClock::now() + options_.request_timeout);
     if (c.refused) {
       // A clear refusal: the client reads why, instead of a timeout.
       CannedResponse busy = api_error(503, "503: Service Unavailable: the mock has " +
@@ -282,7 +420,7 @@ class Transport::Impl::Loop {
       flush(c);
       return;
     }
-    set_deadline(c, SteadyClock::now() + options_.idle_timeout);
+    if (!c.tls) set_deadline(c, SteadyClock::now() + options_.idle_timeout);
   }
 
   void on_event(Connection& c, std::uint32_t events) {
@@ -305,11 +443,68 @@ class Transport::Impl::Loop {
         return close_now(c, false);
       }
       if (n == 0) return on_end_of_input(c);
-      if (c.state == State::hanging || c.state == State::draining || c.refused) continue;  // discarded
-      c.in.append(scratch_, static_cast<std::size_t>(n));
+      const bool handshaking = c.tls && !c.tls->established;
+      if ((c.state == State::hanging || c.state == State::draining || c.refused) && !handshaking) continue;  // discarded
+      if (c.tls) on_tls_bytes(c, static_cast<std::size_t>(n));
+      else c.in.append(scratch_, static_cast<std::size_t>(n));
       if (static_cast<std::size_t>(n) < sizeof scratch_) break;
     }
     if (c.fd >= 0 && c.state == State::reading) process(c);
+  }
+
+  // Bytes read from an https connection (in scratch_): the handshake, then
+  // requests, decrypted into c.in.
+  void on_tls_bytes(Connection& c, std::size_t n) {
+    TlsSession& tls = *c.tls;
+    if (!tls.sniffed) {
+      tls.sniffed = true;
+      if (scratch_[0] != kTlsHandshakeRecord) return answer_plain_http(c);
+    }
+    BIO_write(tls.in, scratch_, static_cast<int>(n));
+    if (!tls.established) {
+      int done = SSL_do_handshake(tls.ssl);
+      c.out += tls.take_output();
+      if (done != 1) {
+        int error = SSL_get_error(tls.ssl, done);
+        ERR_clear_error();
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return flush(c);
+        // Our alert goes out best-effort before the close; nothing else can.
+        if (c.out_sent < c.out.size())
+          ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        return close_now(c, false);
+      }
+      tls.established = true;
+      if (!c.refused) set_deadline(c, SteadyClock::now() + options_.idle_timeout);
+      if (!tls.pending.empty() || tls.close_after_pending) {
+        c.out += tls.seal(tls.pending, tls.close_after_pending);
+        tls.pending.clear();
+      }
+      flush(c);
+      if (c.fd < 0) return;
+    }
+    const bool keep = !(c.state == State::hanging || c.state == State::draining || c.refused);
+    for (;;) {
+      int got = SSL_read(tls.ssl, scratch_, sizeof scratch_);
+      if (got > 0) {
+        if (keep) c.in.append(scratch_, static_cast<std::size_t>(got));
+        continue;
+      }
+      int error = SSL_get_error(tls.ssl, got);
+      ERR_clear_error();
+      if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_ZERO_RETURN) break;  // close_notify: the FIN follows
+      return close_now(c, false);
+    }
+    c.out += tls.take_output();
+  }
+
+  // Plain http to an https port: told so in plain text, as nginx does, then closed.
+  void answer_plain_http(Connection& c) {
+    c.tls.reset();
+    queue(c,
+          serialize_response(api_error(400, "400: Bad Request: this port speaks https; the request was sent as plain http", 0),
+                             false, "close"),
+          Reply::After::close);
+    flush(c);
   }
 
   // The client sent all it will (a half-close): what it sent is still answered.
@@ -357,7 +552,8 @@ class Transport::Impl::Loop {
         } else {
           if (parsed.head_complete && parsed.request.expects_continue() && !c.continue_sent) {
             c.continue_sent = true;
-            c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+            const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
+            c.out += c.tls ? c.tls->seal(interim, false) : interim;
           }
           break;
         }
@@ -401,6 +597,16 @@ class Transport::Impl::Loop {
   }
 
   void queue(Connection& c, std::string bytes, Reply::After after) {
+    if (c.tls) {
+      const bool closing = after == Reply::After::close;
+      if (c.tls->established) {
+        bytes = c.tls->seal(bytes, closing);
+      } else {  // sent once the handshake is done
+        c.tls->pending += bytes;
+        c.tls->close_after_pending = closing;
+        bytes.clear();
+      }
+    }
     if (c.out_sent == c.out.size()) {
       c.out = std::move(bytes);
       c.out_sent = 0;
@@ -427,6 +633,10 @@ class Transport::Impl::Loop {
     }
     c.out.clear();
     c.out_sent = 0;
+    if (c.tls && !c.tls->established) {  // what comes after the answer waits for the answer
+      set_interest(c, EPOLLIN);
+      return;
+    }
     switch (c.after_output) {
       case Reply::After::keep_alive:
         if (c.state == State::reading) set_interest(c, EPOLLIN);
@@ -466,6 +676,7 @@ class Transport::Impl::Loop {
     ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
     ::close(c.fd);
     c.fd = -1;
+    c.tls.reset();
     (c.refused ? owner_.refusing : owner_.open).fetch_sub(1);
     dead_.push_back(&c);
   }
@@ -538,6 +749,7 @@ int Transport::start() {
   std::lock_guard<std::mutex> lock(impl_->lifecycle);
   if (impl_->started) return impl_->bound_port;
   if (impl_->stopping) throw support::SystemError("the transport was stopped; create a new one");
+  if (impl_->options.tls && !impl_->tls_context) impl_->tls_context = server_context(*impl_->options.tls);
   impl_->bind_and_listen();
   impl_->size_connection_limit();
   impl_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -18,11 +18,17 @@
 //   not read for `send_timeout` ends the connection.
 // - stop() wakes every loop; open connections are closed with a FIN, delayed
 //   answers are cancelled (their handler is told), hangs end.
+// - https (TransportOptions::tls): OpenSSL on memory buffers, driven by the
+//   same loops; the handshake must finish within `request_timeout`; faults
+//   act on the encrypted connection as on a plain one (a reset is a TCP
+//   RST, a close sends TLS close_notify then FIN). Plain http sent to an
+//   https port is answered 400 in plain text, then closed.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mock_discord/http_request.hpp"
@@ -30,6 +36,13 @@
 namespace mock_discord {
 
 using TransportDuration = std::chrono::milliseconds;
+
+// The server's side of https: its certificate (then any intermediates) and
+// private key, PEM.
+struct TransportTls {
+  std::string cert_pem;
+  std::string key_pem;
+};
 
 struct TransportOptions {
   std::string host = "127.0.0.1";
@@ -40,6 +53,7 @@ struct TransportOptions {
   TransportDuration request_timeout = std::chrono::seconds(30);
   TransportDuration send_timeout = std::chrono::seconds(30);
   TransportDuration hang_limit = std::chrono::seconds(30);  // Reply::After::hang
+  std::optional<TransportTls> tls;  // set: https only
 };
 
 // One request as the transport saw it. `parsed` is complete, or an error
@@ -79,7 +93,9 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // Binds, listens and starts the loops; returns the port. Throws support::SystemError.
+  // Binds, listens and starts the loops; returns the port. Throws
+  // support::SystemError, or support::InputError for a certificate or key
+  // OpenSSL refuses.
   int start();
   // Idempotent; returns once every loop has closed its connections.
   void stop();

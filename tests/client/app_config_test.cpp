@@ -119,6 +119,17 @@ TEST_CASE("the environment wins over config.ini") {
   CHECK(config.pkce);
 }
 
+TEST_CASE("the CA bundle Discord is verified with: SSL_CERT_FILE, as OpenSSL reads it, or CaFile") {
+  auto env = [](std::map<std::string, std::string> extra) {
+    extra.insert({{"DISCORD_CLIENT_ID", "1"}, {"DISCORD_CLIENT_SECRET", "s"}, {"DISCORD_REDIRECT_URI", "http://localhost/callback"}});
+    return environment(extra);
+  };
+  CHECK(client::load_app_config("", false, env({})).oauth.transport.ca_cert_path == "/etc/ssl/certs/ca-certificates.crt");
+  CHECK(client::load_app_config("", false, env({{"SSL_CERT_FILE", "/run/ca.pem"}})).oauth.transport.ca_cert_path ==
+        "/run/ca.pem");
+  CHECK(from_ini("CaFile = /etc/run-ca.pem\n").oauth.transport.ca_cert_path == "/etc/run-ca.pem");
+}
+
 TEST_CASE("load_app_config says where a missing setting can be given") {
   auto message = [](const std::map<std::string, std::string>& variables) {
     try {

@@ -259,6 +259,14 @@ TEST_CASE("harness: --intercept-discord without --app-cmd is a usage error that 
   }
 }
 
+TEST_CASE("harness: --intercept-discord with --mock-http is a usage error: discord.com is https only") {
+  auto outcome = run_harness("run " + std::string(PROJECT_ROOT) +
+                             "/scenarios/apps/sign-in.yaml --intercept-discord --mock-http --app-cmd true");
+  INFO(outcome.output);
+  CHECK(outcome.exit_code == 2);
+  CHECK(outcome.output.find("--intercept-discord needs the mock's https") != std::string::npos);
+}
+
 TEST_CASE("harness list: one line per selected scenario") {
   auto outcome = run_harness("list --tag ngrok " + std::string(PROJECT_ROOT) + "/scenarios");
   INFO(outcome.output);

@@ -1,5 +1,6 @@
 // The mock_discord program: config errors exit 2 with the located message;
-// it prints its URL, serves, and stops cleanly on SIGTERM.
+// it prints its URL, serves, and stops cleanly on SIGTERM; https with a
+// certificate it makes or one given by path.
 #include <httplib.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +14,9 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "support/tls_identity.hpp"
+#include "tls_test_client.hpp"
 
 namespace {
 
@@ -75,8 +79,20 @@ class Running {
 
   // Reads stdout until it holds `text` or ends (with a generous safety limit).
   std::string read_until(const std::string& text) {
+    return read_while([&] { return output_.find(text) == std::string::npos; });
+  }
+  // Reads stdout until it holds a whole line with `text` in it.
+  std::string read_line_with(const std::string& text) {
+    return read_while([&] {
+      std::size_t at = output_.find(text);
+      return at == std::string::npos || output_.find('\n', at) == std::string::npos;
+    });
+  }
+
+  template <typename More>
+  std::string read_while(More more) {
     char buffer[4096];
-    while (output_.find(text) == std::string::npos) {
+    while (more()) {
       pollfd entry{out_, POLLIN, 0};
       if (::poll(&entry, 1, 30000) <= 0) break;
       ssize_t n = ::read(out_, buffer, sizeof buffer);
@@ -141,4 +157,70 @@ TEST_CASE("mock_discord: prints its URL, serves, and stops on SIGTERM") {
   CHECK(mock.terminate_and_wait() == 0);
   CHECK(mock.read_until("stopped").find("mock_discord stopped") != std::string::npos);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("mock_discord: --tls serves https with a certificate made at start-up, and --print-ca, --ca-out and --truststore-out give its CA") {
+  const std::string ca_path = temp_file("printed-ca.pem", "");
+  const std::string truststore_path = temp_file("truststore.jks", "");
+  Running mock({"--port", "0", "--tls", "--tls-name", "mock.test", "--print-ca", "--ca-out", ca_path, "--truststore-out",
+                truststore_path});
+  const std::string banner = "mock_discord listening on https://127.0.0.1:";
+  std::string output = mock.read_line_with(banner);
+  const std::string end_marker = "-----END CERTIFICATE-----\n";
+  std::size_t begin = output.find("-----BEGIN CERTIFICATE-----");
+  std::size_t end = output.find(end_marker);
+  REQUIRE(begin == 0);  // the CA comes first, so a script can read it before the URL
+  REQUIRE(end != std::string::npos);
+  const std::string printed = output.substr(begin, end + end_marker.size() - begin);
+  std::ifstream written_file(ca_path);
+  std::string written((std::istreambuf_iterator<char>(written_file)), std::istreambuf_iterator<char>());
+  CHECK(written == printed);
+  std::ifstream truststore_file(truststore_path, std::ios::binary);
+  std::string truststore((std::istreambuf_iterator<char>(truststore_file)), std::istreambuf_iterator<char>());
+  CHECK(truststore.compare(0, 4, "\xFE\xED\xFE\xED") == 0);  // JKS; tests/mock_discord/java_trusts_the_ca.sh runs Java on it
+  std::size_t at = output.find(banner);
+  REQUIRE(at != std::string::npos);
+  int port = std::stoi(output.substr(at + banner.size()));
+
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    INFO(host);
+    auto health = test_tls::client_trusting(printed, port, host)->Get("/_mock/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+  }
+  CHECK(mock.terminate_and_wait() == 0);
+  std::filesystem::remove(ca_path);
+  std::filesystem::remove(truststore_path);
+}
+
+TEST_CASE("mock_discord: --tls-cert, --tls-key and --tls-ca serve the certificate given") {
+  auto identity = support::make_tls_identity({"127.0.0.1"});
+  const std::string cert = temp_file("given-cert.pem", identity.cert_pem);
+  const std::string key = temp_file("given-key.pem", identity.key_pem);
+  const std::string ca = temp_file("given-ca.pem", identity.ca_pem);
+  Running mock({"--port", "0", "--tls-cert", cert, "--tls-key", key, "--tls-ca", ca});
+  const std::string banner = "mock_discord listening on https://127.0.0.1:";
+  std::string output = mock.read_until("\n");
+  REQUIRE(output.rfind(banner, 0) == 0);
+  int port = std::stoi(output.substr(banner.size()));
+  auto me = test_tls::client_trusting(identity.ca_pem, port)->Get("/api/users/@me");
+  REQUIRE(me);
+  CHECK(me->status == 401);
+  CHECK(mock.terminate_and_wait() == 0);
+  for (const auto& path : {cert, key, ca}) std::filesystem::remove(path);
+}
+
+TEST_CASE("mock_discord: https flags that do not go together exit 2 and say why") {
+  auto incomplete = run({"--tls-cert", "/tmp/cert.pem"});
+  CHECK(incomplete.exit_code == 2);
+  CHECK(incomplete.output.find("--tls-cert, --tls-key and --tls-ca go together") != std::string::npos);
+  auto print_without_tls = run({"--print-ca"});
+  CHECK(print_without_tls.exit_code == 2);
+  CHECK(print_without_tls.output.find("--print-ca, --ca-out and --truststore-out need --tls") != std::string::npos);
+  auto bad_name = run({"--tls", "--tls-name", "not a name"});
+  CHECK(bad_name.exit_code == 2);
+  CHECK(bad_name.output.find("'not a name' is neither a host name") != std::string::npos);
+  auto missing = run({"--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem", "--tls-ca", "/nonexistent/a.pem"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find("/nonexistent/") != std::string::npos);
 }

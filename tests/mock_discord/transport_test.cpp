@@ -1,6 +1,7 @@
 // The transport seen from clients: persistent connections, pipelining,
 // Connection: close, HTTP/1.0, idle and slow connections that must not hold
-// up anyone else, graceful stop with connections open, the connection limit.
+// up anyone else, graceful stop with connections open, the connection limit;
+// and the same over https.
 // No test measures time: bounds are generous, never asserted as speed.
 #include "mock_discord/transport.hpp"
 
@@ -17,6 +18,8 @@
 #include "mock_discord/failures.hpp"
 #include "mock_fixture.hpp"
 #include "raw_client.hpp"
+#include "support/tls_identity.hpp"
+#include "tls_test_client.hpp"
 
 using namespace mock_tests;
 
@@ -254,4 +257,169 @@ TEST_CASE("a transport stopped before it started, and twice, is quiet") {
   transport.stop();
   transport.stop();
   CHECK_THROWS(transport.start());
+}
+
+namespace {
+
+// The mock over https, with a certificate for 127.0.0.1 from a CA of its own.
+struct HttpsMock {
+  explicit HttpsMock(mock_discord::ServerOptions options = {})
+      : server(test_config(), with_tls(options)), port(server.start()) {}
+  static mock_discord::ServerOptions with_tls(mock_discord::ServerOptions options) {
+    options.tls = support::make_tls_identity({"127.0.0.1", "localhost"});
+    return options;
+  }
+  std::unique_ptr<httplib::SSLClient> client() { return test_tls::client_trusting(server.ca_pem(), port); }
+
+  mock_discord::Server server;
+  int port;
+};
+
+}  // namespace
+
+TEST_CASE("https: a client that trusts the run's CA gets the same answers as over http") {
+  MockFixture plain;
+  HttpsMock secure;
+  CHECK(secure.server.url() == "https://127.0.0.1:" + std::to_string(secure.port));
+  auto client = secure.client();
+  client->set_keep_alive(true);
+  for (const char* target : {"/api/users/@me", "/api/v10/nothing-here", "/oauth2/authorize?client_id=1"}) {
+    INFO(target);
+    auto over_http = plain.get(target);
+    auto over_https = client->Get(target);
+    REQUIRE(over_http);
+    REQUIRE(over_https);
+    CHECK(over_https->status == over_http->status);
+    CHECK(over_https->body == over_http->body);
+  }
+  auto token = client->Post("/api/oauth2/token", "grant_type=authorization_code&code=nope",
+                            "application/x-www-form-urlencoded");
+  REQUIRE(token);
+  CHECK(token->status == 401);  // no client credentials
+  CHECK(secure.server.journal().size() == 4);
+}
+
+TEST_CASE("https: a client that does not trust the run's CA refuses the mock's certificate") {
+  HttpsMock secure;
+  auto stranger = test_tls::client_trusting(support::make_tls_identity({"127.0.0.1"}).ca_pem, secure.port);
+  auto answer = stranger->Get("/api/users/@me");
+  CHECK_FALSE(answer);
+  CHECK(answer.error() == httplib::Error::SSLServerVerification);
+  CHECK(secure.server.journal().empty());
+}
+
+TEST_CASE("https: plain http sent to the https port is answered 400 in plain text, then closed") {
+  HttpsMock secure;
+  RawConnection connection(secure.port);
+  REQUIRE(connection.send(raw_request("/api/users/@me")));
+  auto answer = connection.read();
+  CHECK(answer.status_line() == "HTTP/1.1 400 Bad Request");
+  CHECK(answer.body().find("this port speaks https") != std::string::npos);
+  CHECK(answer.has_header("Connection: close"));
+  CHECK_FALSE(answer.timed_out);  // read() ended because the mock closed
+  auto still = secure.client()->Get("/api/users/@me");
+  REQUIRE(still);
+  CHECK(still->status == 401);
+}
+
+TEST_CASE("https: a handshake that stalls is closed after the request timeout") {
+  mock_discord::TransportOptions options;
+  options.request_timeout = std::chrono::milliseconds(200);
+  auto identity = support::make_tls_identity({"127.0.0.1"});
+  options.tls = mock_discord::TransportTls{identity.cert_pem, identity.key_pem};
+  mock_discord::Transport transport(options, [](const mock_discord::Exchange&) {
+    mock_discord::Verdict verdict;
+    verdict.reply.bytes = "HTTP/1.1 204 No Content\r\n\r\n";
+    return verdict;
+  });
+  int port = transport.start();
+  RawConnection silent(port);
+  RawConnection partial(port);
+  REQUIRE(partial.send(std::string("\x16\x03\x01\x02\x00", 5)));  // the start of a ClientHello, never finished
+  CHECK(silent.closed_by_peer());
+  CHECK(partial.closed_by_peer());
+  // The 20 s bound of closed_by_peer is far above the 200 ms timeout: a
+  // failure here means the handshake was never cut off.
+  auto client = test_tls::client_trusting(identity.ca_pem, port);
+  auto answer = client->Get("/");
+  REQUIRE(answer);
+  CHECK(answer->status == 204);
+}
+
+TEST_CASE("https: faults act on the encrypted connection as on a plain one") {
+  HttpsMock secure;
+  mock_discord::FailureRule rule;
+  rule.endpoint = mock_discord::Endpoint::users_me;
+  rule.kind = mock_discord::FailureRule::Kind::fault;
+  SECTION("reset: no answer") {
+    rule.fault = mock_discord::Fault::reset;
+    secure.server.add_failure(rule);
+    auto answer = secure.client()->Get("/api/users/@me");
+    CHECK_FALSE(answer);
+    CHECK(answer.error() == httplib::Error::Read);
+  }
+  SECTION("empty: a well-framed empty 200") {
+    rule.fault = mock_discord::Fault::empty;
+    secure.server.add_failure(rule);
+    auto answer = secure.client()->Get("/api/users/@me");
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->body.empty());
+  }
+  SECTION("a delayed answer arrives over the same encrypted connection") {
+    rule.kind = mock_discord::FailureRule::Kind::delay_only;
+    rule.delay = std::chrono::milliseconds(50);
+    secure.server.add_failure(rule);
+    auto answer = secure.client()->Get("/api/users/@me");
+    REQUIRE(answer);
+    CHECK(answer->status == 401);
+  }
+  auto next = secure.client()->Get("/api/users/@me");  // the rule fired once
+  REQUIRE(next);
+  CHECK(next->status == 401);
+  CHECK(secure.server.journal().size() == 2);
+}
+
+TEST_CASE("https: connections over the limit get the 503 after the handshake") {
+  mock_discord::ServerOptions options;
+  options.max_connections = 1;
+  HttpsMock secure(options);
+  auto holder = secure.client();  // holds the one connection allowed, kept alive after its answer
+  holder->set_keep_alive(true);
+  auto served = holder->Get("/api/users/@me");
+  REQUIRE(served);
+  CHECK(served->status == 401);
+  auto refused = secure.client()->Get("/api/users/@me");
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+}
+
+TEST_CASE("https: mocks with the same certificate serve on their own, and stopping one leaves the other serving") {
+  mock_discord::ServerOptions options;
+  options.tls = support::make_tls_identity({"127.0.0.1"});
+  auto first = std::make_unique<mock_discord::Server>(test_config(), options);
+  mock_discord::Server second(test_config(), options);
+  int first_port = first->start();
+  int second_port = second.start();
+  REQUIRE(test_tls::client_trusting(options.tls->ca_pem, first_port)->Get("/api/users/@me"));
+  first.reset();  // stopped and gone: the context the two shared must outlive it
+  auto answer = test_tls::client_trusting(options.tls->ca_pem, second_port)->Get("/api/users/@me");
+  REQUIRE(answer);
+  CHECK(answer->status == 401);
+}
+
+TEST_CASE("https: bytes that only start like TLS end that connection, never the mock") {
+  HttpsMock secure;
+  for (const std::string& garbage : {std::string("\x16\x03\x01\x00\x05hello", 10),
+                                     std::string("\x16\x03\x03\xff\xff") + std::string(70000, 'x'),
+                                     std::string("\x16") + std::string(100, '\0')}) {
+    RawConnection connection(secure.port);
+    connection.send(garbage);
+    auto answer = connection.read();  // a TLS alert at most, then the end
+    CHECK_FALSE(answer.timed_out);
+    CHECK(answer.bytes.find("HTTP/") == std::string::npos);
+  }
+  auto still = secure.client()->Get("/api/users/@me");
+  REQUIRE(still);
+  CHECK(still->status == 401);
 }
