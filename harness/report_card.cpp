@@ -42,8 +42,8 @@ const std::vector<std::pair<std::string, std::string>>& concern_tags() {
 
 ReportCard grade_results(const RunSummary& summary) {
   ReportCard card;
-  for (const auto& [tag, title] : concern_tags()) card.concerns.push_back(ConcernGrade{tag, title});
-  card.concerns.push_back(ConcernGrade{"", "Other"});
+  for (const auto& [tag, title] : concern_tags()) card.concerns.push_back(ConcernGrade{tag, title, 0, 0, 0, 0, ""});
+  card.concerns.push_back(ConcernGrade{"", "Other", 0, 0, 0, 0, ""});
   for (const ScenarioResult& result : summary.results) {
     ConcernGrade* concern = &card.concerns.back();
     for (auto& candidate : card.concerns)

@@ -18,10 +18,10 @@ ScenarioResult diagram_sample() {
   ScenarioResult result;
   result.outcome = ScenarioResult::Outcome::failed;
   result.steps = {{1, "step 1 (sign in)", "x.yaml:3", "passed"}, {2, "step 2 (me)", "x.yaml:8", "failed"}};
-  result.trace = {{1, 1, party::browser, party::app, "GET", "http://a/login", 302, ""},
-                  {2, 1, party::browser, party::discord, "GET", "http://d/oauth2/authorize?x=1", 200, ""},
-                  {3, 1, party::app, party::discord, "POST", "/api/oauth2/token", 200, ""},
-                  {4, 2, party::browser, party::app, "GET", "http://a/me", 500, ""}};
+  result.trace = {{1, 1, party::browser, party::app, "GET", "http://a/login", 302, "", "", ""},
+                  {2, 1, party::browser, party::discord, "GET", "http://d/oauth2/authorize?x=1", 200, "", "", ""},
+                  {3, 1, party::app, party::discord, "POST", "/api/oauth2/token", 200, "", "", ""},
+                  {4, 2, party::browser, party::app, "GET", "http://a/me", 500, "", "", ""}};
   result.failures.push_back({2, "step 2 (me)", "x.yaml:10", "status", "200", "500", "expect.status does not hold", ""});
   return result;
 }
@@ -35,7 +35,7 @@ TEST_CASE("the diagram has a lane for each party that took part, in lane order")
   CHECK(count_of(svg, "class=\"lane\"") == 3);
   CHECK(svg.find("data-party=\"harness\"") == std::string::npos);
   CHECK(svg.find("data-party=\"tunnel\"") == std::string::npos);
-  result.trace.push_back({5, 2, party::harness, party::tunnel, "GET", "http://t/", 200, ""});
+  result.trace.push_back({5, 2, party::harness, party::tunnel, "GET", "http://t/", 200, "", "", ""});
   CHECK(diagram_lanes(result.trace) == std::vector<std::string>{"browser", "harness", "tunnel", "app", "discord"});
 }
 

@@ -19,7 +19,7 @@ RunSummary html_sample_summary() {
   passed.tags = {"smoke"};
   passed.about = "A person signs in & sees their name.";
   passed.steps = {{1, "step 1 (sign in)", "flows/happy.yaml:5", "passed"}};
-  passed.trace.push_back({1, 1, party::browser, party::app, "GET", "http://127.0.0.1:1/login", 302, ""});
+  passed.trace.push_back({1, 1, party::browser, party::app, "GET", "http://127.0.0.1:1/login", 302, "", "", ""});
   ScenarioResult failed;
   failed.name = "forged <code>";
   failed.file = "flows/forged.yaml";
@@ -30,11 +30,11 @@ RunSummary html_sample_summary() {
                   {3, "step 3 (me)", "flows/forged.yaml:14", "not run"}};
   failed.failures.push_back({2, "step 2 (forge)", "flows/forged.yaml:11", "status", "400", "200",
                              "expect.status does not hold", "Check the state."});
-  TraceEvent forged{3, 2, party::harness, party::app, "GET", "http://127.0.0.1:1/callback?code=abc&state=x", 200, ""};
+  TraceEvent forged{3, 2, party::harness, party::app, "GET", "http://127.0.0.1:1/callback?code=abc&state=x", 200, "", "", ""};
   forged.request = "GET http://127.0.0.1:1/callback?code=[redacted]&state=x\n";
   forged.answer = "200\n\nwelcome";
-  failed.trace = {{1, 1, party::browser, party::app, "GET", "http://127.0.0.1:1/login", 302, ""},
-                  {2, 2, party::app, party::discord, "POST", "/api/oauth2/token", 200, ""}, forged};
+  failed.trace = {{1, 1, party::browser, party::app, "GET", "http://127.0.0.1:1/login", 302, "", "", ""},
+                  {2, 2, party::app, party::discord, "POST", "/api/oauth2/token", 200, "", "", ""}, forged};
   ScenarioResult skipped;
   skipped.name = "later";
   skipped.outcome = ScenarioResult::Outcome::skipped;

@@ -24,11 +24,11 @@ RunSummary sample_summary() {
   failed.file = "flows/expired.yaml";
   failed.outcome = ScenarioResult::Outcome::failed;
   failed.failures.push_back({3, "step 3 (exchange)", "flows/expired.yaml:14", "status", "400", "200",
-                             "expect.status does not hold"});
+                             "expect.status does not hold", ""});
   failed.hops = {"302 GET http://127.0.0.1:1/login -> http://127.0.0.1:2/oauth2/authorize"};
   failed.journal_tail = {"POST /api/oauth2/token 200 (token)"};
   failed.app_output_tail = "GET /callback 302\n";
-  failed.trace.push_back({1.5, 3, party::app, party::discord, "POST", "/api/oauth2/token", 200, ""});
+  failed.trace.push_back({1.5, 3, party::app, party::discord, "POST", "/api/oauth2/token", 200, "", "", ""});
   ScenarioResult skipped;
   skipped.name = "later";
   skipped.outcome = ScenarioResult::Outcome::skipped;
@@ -111,7 +111,7 @@ TEST_CASE("JUnit XML stays well-formed whatever bytes a result holds; errors are
   ScenarioResult load_error;
   load_error.name = "invalid file broken.yaml";
   load_error.outcome = ScenarioResult::Outcome::error;
-  load_error.failures.push_back({0, "", "", "", "", "", "broken.yaml:3:1: a second YAML document"});
+  load_error.failures.push_back({0, "", "", "", "", "", "broken.yaml:3:1: a second YAML document", ""});
   summary.results.push_back(load_error);
   const std::string junit = "report_test_utf8.xml";
   write_junit_report(junit, summary);

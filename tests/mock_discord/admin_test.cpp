@@ -51,7 +51,10 @@ TEST_CASE("admin: reset goes back to the loaded config") {
 TEST_CASE("admin: reset goes back to the config a C++ reset(config) gave") {
   MockFixture mock;
   mock_discord::Config config = mock.server.config();
-  config.users.push_back({"6", "bob"});
+  mock_discord::User bob;
+  bob.id = "6";
+  bob.username = "bob";
+  config.users.push_back(bob);
   config.signed_in = "bob";
   mock.server.reset(config);
   mock.server.set_signed_in("nelly");
