@@ -182,9 +182,7 @@ HttpResult send_to_local_port(const HttpRequest& request, int port, const Transp
 
   std::unique_ptr<TlsConnection> tls;
   if (options.tls) {
-    std::string host = request.url.host;
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    tls = std::make_unique<TlsConnection>(*options.tls, socket.fd, host);
+    tls = std::make_unique<TlsConnection>(*options.tls, socket.fd, request.url.host);  // a Url's host has no brackets
     for (;;) {
       TlsConnection::Io step = tls->handshake();
       if (step == TlsConnection::Io::done) break;

@@ -6,7 +6,6 @@
 
 #include <arpa/inet.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
@@ -18,6 +17,7 @@
 #include <cstring>
 
 #include "support/errors.hpp"
+#include "support/tls_identity.hpp"
 
 namespace harness {
 namespace {
@@ -77,6 +77,7 @@ std::string openssl_error() {
 }  // namespace
 
 TlsTrust::TlsTrust(const std::string& ca_pem) {
+  const std::vector<support::X509Certificate> authorities = support::pem_certificates(ca_pem);
   context_ = SSL_CTX_new(TLS_client_method());
   if (!context_) throw support::SystemError("https: cannot create a TLS context");
   SSL_CTX_set_min_proto_version(context_, TLS1_2_VERSION);
@@ -87,13 +88,8 @@ TlsTrust::TlsTrust(const std::string& ca_pem) {
   // (Some OpenSSL 3 releases report that end as a protocol error without it.)
   SSL_CTX_set_options(context_, SSL_OP_IGNORE_UNEXPECTED_EOF);
   X509_STORE* store = SSL_CTX_get_cert_store(context_);
-  BIO* in = BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size()));
   int added = 0;
-  while (X509* certificate = in ? PEM_read_bio_X509(in, nullptr, nullptr, nullptr) : nullptr) {
-    added += X509_STORE_add_cert(store, certificate) == 1;
-    X509_free(certificate);
-  }
-  BIO_free(in);
+  for (const auto& authority : authorities) added += X509_STORE_add_cert(store, authority.get()) == 1;
   ERR_clear_error();
   if (added == 0) {
     SSL_CTX_free(context_);

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -77,23 +76,13 @@ SslContext make_server_context(const TransportTls& tls) {
   SSL_CTX_set_num_tickets(context.get(), 0);
   SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_OFF);
   SSL_CTX_set_alpn_select_cb(context.get(), select_http11, nullptr);
-  std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size())),
-                                                  BIO_free);
-  X509* leaf = certs ? PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr) : nullptr;
-  if (!leaf || SSL_CTX_use_certificate(context.get(), leaf) != 1) {
-    X509_free(leaf);
+  const std::vector<support::X509Certificate> chain = support::pem_certificates(tls.cert_pem);
+  if (chain.empty() || SSL_CTX_use_certificate(context.get(), chain.front().get()) != 1)
     throw support::InputError("https: the server certificate is not a PEM certificate: " + openssl_error());
-  }
-  X509_free(leaf);
-  while (X509* intermediate = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr))
-    if (SSL_CTX_add0_chain_cert(context.get(), intermediate) != 1) X509_free(intermediate);
-  ERR_clear_error();  // the end of the chain reads as an error
-  std::unique_ptr<BIO, decltype(&BIO_free)> key_text(BIO_new_mem_buf(tls.key_pem.data(), static_cast<int>(tls.key_pem.size())),
-                                                     BIO_free);
-  EVP_PKEY* key = key_text ? PEM_read_bio_PrivateKey(key_text.get(), nullptr, nullptr, nullptr) : nullptr;
-  const bool key_used = key && SSL_CTX_use_PrivateKey(context.get(), key) == 1;
-  EVP_PKEY_free(key);
-  if (!key_used) throw support::InputError("https: the private key is not an unencrypted PEM key: " + openssl_error());
+  for (std::size_t i = 1; i < chain.size(); ++i) SSL_CTX_add1_chain_cert(context.get(), chain[i].get());
+  const support::PrivateKey key = support::pem_private_key(tls.key_pem);
+  if (!key || SSL_CTX_use_PrivateKey(context.get(), key.get()) != 1)
+    throw support::InputError("https: the private key is not an unencrypted PEM key: " + openssl_error());
   if (SSL_CTX_check_private_key(context.get()) != 1)
     throw support::InputError("https: the private key does not belong to the certificate: " + openssl_error());
   return context;

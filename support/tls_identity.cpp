@@ -30,8 +30,8 @@ struct Deleter {
 template <typename T, void (*Free)(T*)>
 using Owned = std::unique_ptr<T, Deleter<T, Free>>;
 
-using Key = Owned<EVP_PKEY, EVP_PKEY_free>;
-using Certificate = Owned<X509, X509_free>;
+using Key = PrivateKey;
+using Certificate = X509Certificate;
 using Bio = Owned<BIO, BIO_free_all>;
 using Extension = Owned<X509_EXTENSION, X509_EXTENSION_free>;
 using Store = Owned<X509_STORE, X509_STORE_free>;
@@ -147,16 +147,34 @@ Bio memory_bio(const std::string& text) {
   return bio;
 }
 
-// Every certificate in a PEM text, in order.
-Certificates read_certificates(const std::string& pem) {
-  Certificates certificates(sk_X509_new_null());
+// A chain as X509_STORE_CTX_init takes it.
+Certificates certificate_stack(std::vector<Certificate> certificates) {
+  Certificates stack(sk_X509_new_null());
+  if (!stack) fail("a certificate list");
+  for (Certificate& certificate : certificates)
+    if (sk_X509_push(stack.get(), certificate.get()) > 0) certificate.release();
+  return stack;
+}
+
+}  // namespace
+
+void OpenSslFree::operator()(X509* certificate) const { X509_free(certificate); }
+void OpenSslFree::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+
+std::vector<X509Certificate> pem_certificates(const std::string& pem) {
+  std::vector<X509Certificate> certificates;
   Bio in = memory_bio(pem);
-  while (X509* certificate = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)) sk_X509_push(certificates.get(), certificate);
+  while (X509* certificate = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)) certificates.emplace_back(certificate);
   ERR_clear_error();  // the end of the text reads as an error
   return certificates;
 }
 
-}  // namespace
+PrivateKey pem_private_key(const std::string& pem) {
+  Bio in = memory_bio(pem);
+  PrivateKey key(PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  return key;
+}
 
 std::string take_openssl_error() {
   unsigned long code = ERR_get_error();
@@ -181,10 +199,9 @@ TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsId
   Certificate ca;
   if (signer) {
     if (signer->ca_key_pem.empty()) throw InputError("a CA read from files cannot sign new certificates here");
-    Bio key_in = memory_bio(signer->ca_key_pem);
-    ca_key.reset(PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr));
-    Bio ca_in = memory_bio(signer->ca_pem);
-    ca.reset(PEM_read_bio_X509(ca_in.get(), nullptr, nullptr, nullptr));
+    ca_key = pem_private_key(signer->ca_key_pem);
+    std::vector<Certificate> authorities = pem_certificates(signer->ca_pem);
+    if (!authorities.empty()) ca = std::move(authorities.front());
     if (!ca_key || !ca) fail("the signing CA");
   } else {
     ca_key = make_key();
@@ -212,16 +229,12 @@ TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsId
 TlsIdentity load_tls_identity(const std::string& cert_path, const std::string& key_path, const std::string& ca_path) {
   TlsIdentity identity{read_pem_file(ca_path, "CA certificate"), read_pem_file(cert_path, "certificate"),
                        read_pem_file(key_path, "private key"), ""};
-  Certificates chain = read_certificates(identity.cert_pem);
+  Certificates chain = certificate_stack(pem_certificates(identity.cert_pem));
   if (sk_X509_num(chain.get()) == 0) throw InputError(cert_path + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-  Certificates authorities = read_certificates(identity.ca_pem);
-  if (sk_X509_num(authorities.get()) == 0) throw InputError(ca_path + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-  Bio key_in = memory_bio(identity.key_pem);
-  Key key(PEM_read_bio_PrivateKey(key_in.get(), nullptr, nullptr, nullptr));
-  if (!key) {
-    ERR_clear_error();
-    throw InputError(key_path + ": no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----) in it");
-  }
+  std::vector<Certificate> authorities = pem_certificates(identity.ca_pem);
+  if (authorities.empty()) throw InputError(ca_path + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+  Key key = pem_private_key(identity.key_pem);
+  if (!key) throw InputError(key_path + ": no unencrypted PEM private key (-----BEGIN PRIVATE KEY-----) in it");
   X509* leaf = sk_X509_value(chain.get(), 0);
   if (X509_check_private_key(leaf, key.get()) != 1) {
     ERR_clear_error();
@@ -230,7 +243,7 @@ TlsIdentity load_tls_identity(const std::string& cert_path, const std::string& k
   // The CA must really sign the certificate: a mismatch would only show as
   // every client's handshake failing.
   Store store(X509_STORE_new());
-  for (int i = 0; i < sk_X509_num(authorities.get()); ++i) X509_STORE_add_cert(store.get(), sk_X509_value(authorities.get(), i));
+  for (const Certificate& authority : authorities) X509_STORE_add_cert(store.get(), authority.get());
   StoreContext context(X509_STORE_CTX_new());
   if (!store || !context || X509_STORE_CTX_init(context.get(), store.get(), leaf, chain.get()) != 1) fail("a verification context");
   if (X509_verify_cert(context.get()) != 1)
@@ -241,10 +254,10 @@ TlsIdentity load_tls_identity(const std::string& cert_path, const std::string& k
 
 std::vector<std::string> certificate_names(const std::string& cert_pem) {
   std::vector<std::string> names;
-  Certificates certificates = read_certificates(cert_pem);
-  if (sk_X509_num(certificates.get()) == 0) return names;
+  std::vector<Certificate> certificates = pem_certificates(cert_pem);
+  if (certificates.empty()) return names;
   Owned<GENERAL_NAMES, free_general_names> alt_names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(sk_X509_value(certificates.get(), 0), NID_subject_alt_name, nullptr, nullptr)));
+      X509_get_ext_d2i(certificates.front().get(), NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; alt_names && i < sk_GENERAL_NAME_num(alt_names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(alt_names.get(), i);
     if (name->type == GEN_DNS) {
@@ -263,12 +276,12 @@ std::vector<std::string> certificate_names(const std::string& cert_pem) {
 }
 
 std::string java_truststore(const std::string& ca_pem, const std::string& alias) {
-  Certificates certificates = read_certificates(ca_pem);
-  if (sk_X509_num(certificates.get()) == 0) throw InputError("the CA is not a PEM certificate");
+  std::vector<Certificate> certificates = pem_certificates(ca_pem);
+  if (certificates.empty()) throw InputError("the CA is not a PEM certificate");
   std::string der;
   {
     unsigned char* bytes = nullptr;
-    int length = i2d_X509(sk_X509_value(certificates.get(), 0), &bytes);
+    int length = i2d_X509(certificates.front().get(), &bytes);
     if (length <= 0) fail("DER of the CA");
     der.assign(reinterpret_cast<char*>(bytes), static_cast<std::size_t>(length));
     OPENSSL_free(bytes);

@@ -5,6 +5,9 @@
 // store: a run's CA is trusted only by whoever is handed it.
 #pragma once
 
+#include <openssl/types.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,19 @@ std::vector<std::string> certificate_names(const std::string& cert_pem);
 // A Java truststore (JKS, password "changeit") holding the CA as a trusted
 // certificate entry: what -Djavax.net.ssl.trustStore reads on every JDK.
 std::string java_truststore(const std::string& ca_pem, const std::string& alias = "run-ca");
+
+// PEM text as OpenSSL objects, for the code that hands them to OpenSSL (the
+// mock's server context, the harness's trust store): one reader for all.
+struct OpenSslFree {
+  void operator()(X509* certificate) const;
+  void operator()(EVP_PKEY* key) const;
+};
+using X509Certificate = std::unique_ptr<X509, OpenSslFree>;
+using PrivateKey = std::unique_ptr<EVP_PKEY, OpenSslFree>;
+// Every certificate in a PEM text, in order; none when it holds none.
+std::vector<X509Certificate> pem_certificates(const std::string& pem);
+// The unencrypted private key in a PEM text; null when it holds none.
+PrivateKey pem_private_key(const std::string& pem);
 
 // OpenSSL's last error on this thread as text ("" when there is none);
 // clears the thread's error queue, so the next failure starts clean.
