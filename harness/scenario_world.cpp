@@ -1,6 +1,7 @@
 // Setting up and changing a scenario's world (see scenario_world.hpp).
 #include "harness/scenario_world.hpp"
 #include "support/text.hpp"
+#include "support/tls_identity.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -29,7 +30,7 @@ const RunTls& run_tls(bool with_discord_names) {
   std::lock_guard<std::mutex> lock(mutex);
   std::optional<RunTls>& slot = with_discord_names ? discord : loopback;
   if (!slot) {
-    std::vector<std::string> names = {"127.0.0.1", "localhost", "::1"};
+    std::vector<std::string> names = support::loopback_names();
     if (with_discord_names)
       for (const std::string& name : discord_certificate_names()) names.push_back(name);
     // Both sets signed by the same CA: the one the run hands out.

@@ -44,7 +44,7 @@ std::optional<support::TlsIdentity> tls_identity(const TlsFlags& flags, const st
     if (!flags.names.empty()) throw support::UsageError("--tls-name only names a certificate the mock makes, not one given by --tls-cert");
     return support::load_tls_identity(flags.cert, flags.key, flags.ca);
   }
-  std::vector<std::string> names = {"localhost", "127.0.0.1", "::1"};
+  std::vector<std::string> names = support::loopback_names();
   if (host != "0.0.0.0" && host != "::" && !host.empty()) names.push_back(host);
   names.insert(names.end(), flags.names.begin(), flags.names.end());
   std::sort(names.begin(), names.end());

@@ -226,6 +226,8 @@ TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsId
   return {to_pem(ca.get()), to_pem(leaf.get()), to_pem(key.get()), to_pem(ca_key.get())};
 }
 
+std::vector<std::string> loopback_names() { return {"127.0.0.1", "localhost", "::1"}; }
+
 TlsIdentity load_tls_identity(const std::string& cert_path, const std::string& key_path, const std::string& ca_path) {
   TlsIdentity identity{read_pem_file(ca_path, "CA certificate"), read_pem_file(cert_path, "certificate"),
                        read_pem_file(key_path, "private key"), ""};

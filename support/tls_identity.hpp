@@ -27,6 +27,9 @@ struct TlsIdentity {
 // support::InputError for an empty list or a name that is neither. With
 // `signer` (an identity made here), its CA signs instead of a new one.
 TlsIdentity make_tls_identity(const std::vector<std::string>& names, const TlsIdentity* signer = nullptr);
+// The names every certificate made for a local mock carries, first the one
+// it is issued to: 127.0.0.1, localhost, ::1.
+std::vector<std::string> loopback_names();
 
 // Reads a certificate (chain), its private key and the CA that signed it
 // from PEM files, and checks that they belong together. Throws
